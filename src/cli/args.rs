@@ -1,0 +1,168 @@
+//! Raw command-line arguments (clap derive). No logic here: `cmd::*` resolves them into a config.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Diagnose CORS exactly as Chromium, Firefox and Safari would, then print the fix.
+#[derive(Debug, Parser)]
+#[command(name = "cors-doctor", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "EXIT STATUS:\n  0  allowed in every requested browser, no error-severity finding\n  \
+1  blocked somewhere, or an error-severity finding\n  \
+2  the check could not be made (usage error, DNS, refused, TLS, timeout, unreadable input)\n\n\
+Start with `cors-doctor demo` for a guided tour against the built-in lab.")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Send the browser's preflight and request, judge them as each browser does, print cause and fix.
+    Check(CheckArgs),
+    /// Explain a pasted browser console error: the cause, the fix and the command to verify it.
+    Explain(ExplainArgs),
+    /// Serve the scenario lab: correct and deliberately broken CORS endpoints to practise on.
+    Lab(LabArgs),
+    /// Start the lab in-process and diagnose a curated set of its scenarios (works offline).
+    Demo(DemoArgs),
+}
+
+/// Output formats shared by the commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Readable report for a terminal (colour on a TTY; NO_COLOR honoured).
+    Human,
+    /// Machine-readable, versioned JSON (schema in docs/).
+    Json,
+    /// Markdown, for issues and pull requests.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CredentialsArg {
+    Omit,
+    SameOrigin,
+    Include,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RedirectArg {
+    Follow,
+    Error,
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BrowserArg {
+    Chromium,
+    Firefox,
+    Webkit,
+    All,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "EXAMPLES:\n  \
+cors-doctor check https://api.example.com/items --origin https://app.example.com\n  \
+cors-doctor check https://api.example.com/items/1 --origin http://localhost:3000 -X PUT \\\n      \
+-H 'Content-Type: application/json' -H 'Authorization: Bearer x' --credentials include\n\n\
+Only GET and HEAD actual requests are sent by default; other methods stop after the preflight\n\
+(verdict `incomplete`) unless --send-actual is given.")]
+pub(crate) struct CheckArgs {
+    /// The URL the page's script fetches.
+    pub(crate) url: String,
+    /// The page's origin, e.g. http://localhost:3000 (scheme://host[:port], or `null`).
+    #[arg(long, short = 'o')]
+    pub(crate) origin: String,
+    /// Request method as the script passes it (case matters: `patch` is sent as `patch`).
+    #[arg(long = "request", short = 'X', default_value = "GET", value_name = "METHOD")]
+    pub(crate) method: String,
+    /// A header the script sets, exactly as fetch() gets it ('Name: value'); repeatable.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// The request's credentials mode (fetch() defaults to same-origin).
+    #[arg(long, value_enum, default_value = "same-origin")]
+    pub(crate) credentials: CredentialsArg,
+    /// Request body (a string body: fetch() labels it text/plain;charset=UTF-8 unless -H sets Content-Type).
+    #[arg(long, short = 'd', conflicts_with = "data_file")]
+    pub(crate) data: Option<String>,
+    /// Read the request body from a file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) data_file: Option<PathBuf>,
+    /// The request's redirect mode.
+    #[arg(long, value_enum, default_value = "follow")]
+    pub(crate) redirect: RedirectArg,
+    /// Which browsers to model.
+    #[arg(long, value_enum, default_value = "all")]
+    pub(crate) browser: BrowserArg,
+    /// Also send state-changing actual requests (POST, PUT, PATCH, DELETE…). Off by default.
+    #[arg(long)]
+    pub(crate) send_actual: bool,
+    /// Server stack for the fix (express, fastapi, django, flask, spring, aspnet, rails, go-rs-cors, gin,
+    /// actix, axum, nginx, apache, caddy, aws-api-gateway, s3, cloudflare-workers); detected when omitted.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) stack: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub(crate) format: Format,
+    /// Seconds allowed for each request (connect, TLS, headers and body).
+    #[arg(long, default_value = "10", value_name = "SECONDS")]
+    pub(crate) timeout: f64,
+    /// Do not verify TLS certificates.
+    #[arg(long, short = 'k')]
+    pub(crate) insecure: bool,
+    /// Trust this PEM CA bundle in addition to the platform roots.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cacert: Option<PathBuf>,
+    /// Cookie to send with credentialed requests to the URL's own origin ('k=v; k2=v2').
+    #[arg(long, value_name = "COOKIES")]
+    pub(crate) cookie: Option<String>,
+    /// User-Agent to send.
+    #[arg(long, value_name = "UA")]
+    pub(crate) user_agent: Option<String>,
+    /// Show Cookie, Authorization and Set-Cookie values instead of redacting them.
+    #[arg(long)]
+    pub(crate) show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "EXAMPLES:\n  \
+cors-doctor explain \"Access to fetch at 'https://api.example.com/x' from origin 'http://localhost:3000' has been blocked by CORS policy: ...\"\n  \
+pbpaste | cors-doctor explain")]
+pub(crate) struct ExplainArgs {
+    /// The console text; read from standard input when omitted or `-`.
+    pub(crate) text: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LabArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short = 'p', default_value = "8484")]
+    pub(crate) port: u16,
+    /// Address to bind (loopback by default: the lab is deliberately insecure).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind: String,
+    /// An origin the correct endpoints trust; repeatable (default http://localhost:3000).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub(crate) allow_origins: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub(crate) format: Format,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

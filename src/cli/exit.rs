@@ -1,0 +1,61 @@
+//! Exit codes (0 allowed, 1 blocked or error finding, 2 could not check) and one-line error reports.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The process outcome of a command that ran to completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Allowed everywhere, nothing at error severity.
+    Ok = 0,
+    /// Blocked somewhere, or an error-severity finding.
+    Problem = 1,
+    /// The check could not be made.
+    Failure = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Print clap's message (help and version go to stdout with code 0) and map usage errors to 2.
+pub(crate) fn usage_error(err: clap::Error) -> ExitCode {
+    let code = if err.use_stderr() { 2 } else { 0 };
+    let _ = err.print();
+    ExitCode::from(code)
+}
+
+/// Report a tool failure as one line (`cors-doctor: error: ...`) plus optional hints; exit 2.
+/// A broken pipe is not a failure: the reader went away, exit 0 as ripgrep does.
+pub(crate) fn report_error(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let text = format!("{err:#}");
+    let line = crate::render::sanitize::escape(&text);
+    let _ = writeln!(stderr, "cors-doctor: error: {line}");
+    for hint in hints(err) {
+        let _ = writeln!(stderr, "  hint: {hint}");
+    }
+    Exit::Failure.into()
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn hints(err: &anyhow::Error) -> Vec<String> {
+    let text = format!("{err:#}");
+    let mut out = Vec::new();
+    if text.contains("connection refused") && (text.contains("127.0.0.1") || text.contains("localhost")) {
+        out.push("is the server running? `cors-doctor lab` starts a practice server".to_string());
+    }
+    out
+}

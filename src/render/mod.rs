@@ -1,0 +1,3 @@
+//! Renderers: turn reports (plain data) into human, JSON or Markdown text. They never decide policy.
+
+pub(crate) mod sanitize;
