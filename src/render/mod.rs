@@ -1,3 +1,6 @@
 //! Renderers: turn reports (plain data) into human, JSON or Markdown text. They never decide policy.
 
+pub(crate) mod check_human;
+pub(crate) mod check_markdown;
 pub(crate) mod sanitize;
+pub(crate) mod style;

@@ -8,4 +8,19 @@
 
 pub mod model;
 
+pub mod cache;
+pub mod check;
+pub mod classify;
+pub mod exposure;
+pub mod failure;
+pub mod fetch;
+pub mod http;
+pub mod origin;
+pub mod preflight;
+pub mod profile;
+pub mod redirect;
+
+pub use fetch::{evaluate, Fetch, NetworkError, Step};
 pub use model::*;
+pub mod fixes;
+pub mod diagnosis;

@@ -1,0 +1,137 @@
+//! HTTP header-list primitives the Fetch algorithms are written in terms of.
+//!
+//! Contract: header names compare ASCII-case-insensitively; values are read as the HTTP parser
+//! delivers them (leading/trailing SP and HTAB stripped, nothing else); "get" combines repeated
+//! lines with `", "` (Fetch: "get" a header from a header list); `#token` lists follow Fetch's
+//! "extract header list values" (empty elements and surrounding whitespace allowed, every other
+//! element a token). Nothing here allocates unless a value must be combined.
+
+use std::borrow::Cow;
+
+/// Strips leading and trailing SP/HTAB, as HTTP field parsing does (RFC 9110 §5.5). VT, FF and
+/// NUL are kept: they make a value fail, which is the point.
+pub fn trim_ows(value: &str) -> &str {
+    value.trim_matches(|c| c == ' ' || c == '\t')
+}
+
+/// Strips leading and trailing HTTP whitespace (TAB, LF, CR, SP), as the `Headers` API
+/// normalises a value a script sets (Fetch: "normalize" a byte sequence).
+pub fn trim_http_whitespace(value: &str) -> &str {
+    value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+}
+
+/// Every value of `name` in wire order, OWS-trimmed.
+pub fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| trim_ows(v))
+}
+
+/// Number of header lines named `name` (Firefox counts ACAO lines).
+pub fn count(headers: &[(String, String)], name: &str) -> usize {
+    headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count()
+}
+
+/// Fetch "get": `None` when absent, the single value, or all values joined with `", "`.
+pub fn get<'a>(headers: &'a [(String, String)], name: &str) -> Option<Cow<'a, str>> {
+    let mut it = values(headers, name);
+    let first = it.next()?;
+    match it.next() {
+        None => Some(Cow::Borrowed(first)),
+        Some(second) => {
+            let mut joined = format!("{first}, {second}");
+            for v in it {
+                joined.push_str(", ");
+                joined.push_str(v);
+            }
+            Some(Cow::Owned(joined))
+        }
+    }
+}
+
+/// RFC 9110 `tchar`.
+pub fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// RFC 9110 `token`: one or more tchars.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+/// Fetch "extract header list values" for a `#token` list: `Ok(items)` (empty elements skipped),
+/// or `Err(bad_element)` for the first element that is not a token.
+pub fn parse_token_list(combined: &str) -> Result<Vec<&str>, &str> {
+    let mut items = Vec::new();
+    for raw in combined.split(',') {
+        let item = trim_ows(raw);
+        if item.is_empty() {
+            continue;
+        }
+        if !is_token(item) {
+            return Err(item);
+        }
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// Whether a header value contains a byte the HTTP stack rejects outright (NUL, CR, LF).
+pub fn has_invalid_value_byte(value: &str) -> bool {
+    value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n'))
+}
+
+/// The name of the first header whose value the HTTP stack would reject, if any.
+pub fn first_invalid_header(headers: &[(String, String)]) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(_, v)| has_invalid_value_byte(v))
+        .map(|(n, _)| n.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn get_combines_and_trims() {
+        let cases: &[(&[(&str, &str)], Option<&str>)] = &[
+            (&[], None),
+            (&[("ACAO", " * ")], Some("*")),
+            (&[("acao", "a"), ("Acao", "b")], Some("a, b")),
+            (&[("acao", ""), ("x", "y")], Some("")),
+            (&[("acao", "\u{b}*")], Some("\u{b}*")),
+        ];
+        for (headers, want) in cases {
+            assert_eq!(get(&h(headers), "ACAO").as_deref(), *want, "{headers:?}");
+        }
+    }
+
+    #[test]
+    fn token_lists() {
+        let cases: &[(&str, Result<Vec<&str>, &str>)] = &[
+            (",y-lol,x-PriNT, ,,,Y-PRINT", Ok(vec!["y-lol", "x-PriNT", "Y-PRINT"])),
+            ("x-print,", Ok(vec!["x-print"])),
+            ("name ,name", Ok(vec!["name", "name"])),
+            ("", Ok(vec![])),
+            ("no no", Err("no no")),
+            ("\"bb-8\"", Err("\"bb-8\"")),
+            ("bb-8\u{b}", Err("bb-8\u{b}")),
+            ("'bb-8'", Ok(vec!["'bb-8'"])),
+        ];
+        for (input, want) in cases {
+            assert_eq!(&parse_token_list(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_bytes() {
+        assert_eq!(first_invalid_header(&h(&[("a", "ok"), ("ACAO", "x\0")])), Some("ACAO"));
+        assert_eq!(first_invalid_header(&h(&[("a", "\u{b}\u{c}")])), None);
+    }
+}

@@ -1,0 +1,445 @@
+//! The CORS-preflight request and the validation of its response (Fetch: "CORS-preflight
+//! fetch"), with each engine's order of checks, wildcard handling and Max-Age reading.
+//!
+//! Contract: [`build_preflight`] gives the exact `OPTIONS` request; [`evaluate_preflight`] runs
+//! the profile's [`PreflightStep`]s in order and returns the first failure, or the parsed
+//! result (allowed methods and header names, effective Max-Age, warnings) for the cache.
+
+use crate::check::{cors_check, CheckFailure};
+use crate::classify::is_cors_safelisted_method;
+use crate::http::{get, parse_token_list};
+use crate::model::{Engine, ExchangeKind, FailureKind, HeaderList, ObservedResponse, OutgoingRequest, Warning};
+use crate::profile::{BrowserProfile, HeaderHint, MaxAgeParsing, PreflightStep};
+use serde::Serialize;
+
+/// `Access-Control-Allow-Methods`.
+pub const ACAM: &str = "access-control-allow-methods";
+/// `Access-Control-Allow-Headers`.
+pub const ACAH: &str = "access-control-allow-headers";
+/// `Access-Control-Max-Age`.
+pub const MAX_AGE: &str = "access-control-max-age";
+/// Warning code recorded when `*` lets `Authorization` through.
+pub const AUTHORIZATION_WILDCARD_WARNING: &str = "authorization-covered-by-wildcard";
+
+/// Builds the CORS-preflight request: `OPTIONS`, `Origin`, `Accept: */*`,
+/// `Access-Control-Request-Method`, and `Access-Control-Request-Headers` (the sorted unsafe
+/// names joined by `,`, absent when there are none). Never credentialed.
+pub fn build_preflight(url: &str, method: &str, origin: &str, unsafe_names: &[String]) -> OutgoingRequest {
+    let mut headers: HeaderList = Vec::with_capacity(4);
+    headers.push(("Origin".to_owned(), origin.to_owned()));
+    headers.push(("Accept".to_owned(), "*/*".to_owned()));
+    headers.push(("Access-Control-Request-Method".to_owned(), method.to_owned()));
+    if !unsafe_names.is_empty() {
+        headers.push(("Access-Control-Request-Headers".to_owned(), unsafe_names.join(",")));
+    }
+    OutgoingRequest {
+        kind: ExchangeKind::Preflight,
+        method: "OPTIONS".to_owned(),
+        url: url.to_owned(),
+        headers,
+        include_credentials: false,
+        with_body: false,
+    }
+}
+
+/// What the preflight was for.
+#[derive(Debug, Clone, Copy)]
+pub struct PreflightInput<'a> {
+    /// The request method (normalised).
+    pub method: &'a str,
+    /// The request's header list in script order (for hints in request order).
+    pub request_headers: &'a [(String, String)],
+    /// The CORS-unsafe names, sorted lowercase.
+    pub unsafe_names: &'a [String],
+    /// The origin as serialized in the preflight's `Origin` header.
+    pub origin: &'a str,
+    /// Credentials mode `include`.
+    pub include: bool,
+    /// The use-CORS-preflight flag.
+    pub use_cors_preflight: bool,
+    /// The URL (for warning texts).
+    pub url: &'a str,
+}
+
+/// A successful preflight: what it allows and for how long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreflightResult {
+    /// Allowed methods (byte-exact), as listed.
+    pub methods: Vec<String>,
+    /// Allowed header names, lowercased.
+    pub headers: Vec<String>,
+    /// Effective Max-Age.
+    pub max_age: MaxAge,
+    /// Warnings (e.g. `authorization-covered-by-wildcard`).
+    pub warnings: Vec<Warning>,
+}
+
+/// Why the effective Max-Age is what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MaxAgeSource {
+    /// Header absent (or empty): the default.
+    Default,
+    /// Unparsable: the default.
+    InvalidDefault,
+    /// Unparsable: not cached at all (Firefox).
+    InvalidNotCached,
+    /// Negative: not cached.
+    Negative,
+    /// The value as sent.
+    Header,
+    /// The value, reduced to the engine's cap.
+    Capped,
+}
+
+/// The effective preflight-cache lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct MaxAge {
+    /// Seconds the result may be reused; 0 means not cached.
+    pub seconds: u64,
+    /// How it was derived.
+    pub source: MaxAgeSource,
+}
+
+impl MaxAge {
+    /// Whether the result is cached at all.
+    pub fn cached(&self) -> bool {
+        self.seconds > 0
+    }
+}
+
+/// The effective Max-Age of a (combined, trimmed) `Access-Control-Max-Age` value for `engine`.
+pub fn effective_max_age(value: Option<&str>, engine: Engine) -> MaxAge {
+    let p = BrowserProfile::of(engine);
+    let default = MaxAge { seconds: p.max_age_default, source: MaxAgeSource::Default };
+    let value = match value {
+        None | Some("") => return default,
+        Some(v) => v,
+    };
+    let invalid = MaxAge { seconds: p.max_age_default, source: MaxAgeSource::InvalidDefault };
+    let parsed = match p.max_age_parsing {
+        MaxAgeParsing::DeltaSeconds | MaxAgeParsing::SignedInteger => parse_signed(value),
+        MaxAgeParsing::DigitsOrUncached => parse_digits_only(value),
+    };
+    match parsed {
+        Parsed::Invalid if p.max_age_parsing == MaxAgeParsing::DigitsOrUncached => {
+            MaxAge { seconds: 0, source: MaxAgeSource::InvalidNotCached }
+        }
+        Parsed::Invalid => invalid,
+        Parsed::Negative => MaxAge { seconds: 0, source: MaxAgeSource::Negative },
+        Parsed::Value(v) => cap(v, p.max_age_cap),
+    }
+}
+
+enum Parsed {
+    Invalid,
+    Negative,
+    Value(u64),
+}
+
+fn parse_signed(value: &str) -> Parsed {
+    let (neg, digits) = match value.as_bytes()[0] {
+        b'-' => (true, &value[1..]),
+        b'+' => (false, &value[1..]),
+        _ => (false, value),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Parsed::Invalid;
+    }
+    match digits.parse::<i64>() {
+        Err(_) => Parsed::Invalid,
+        Ok(0) => Parsed::Value(0),
+        Ok(_) if neg => Parsed::Negative,
+        Ok(v) => Parsed::Value(v as u64),
+    }
+}
+
+fn parse_digits_only(value: &str) -> Parsed {
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Parsed::Invalid;
+    }
+    value.parse::<u64>().map_or(Parsed::Value(u64::MAX), Parsed::Value)
+}
+
+fn cap(v: u64, cap: Option<u64>) -> MaxAge {
+    match cap {
+        Some(c) if v > c => MaxAge { seconds: c, source: MaxAgeSource::Capped },
+        _ => MaxAge { seconds: v, source: MaxAgeSource::Header },
+    }
+}
+
+/// Whether a status is a redirect status (301, 302, 303, 307, 308).
+pub fn is_redirect_status(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Whether a status is an ok status (200–299).
+pub fn is_ok_status(status: u16) -> bool {
+    (200..=299).contains(&status)
+}
+
+struct Lists<'r> {
+    methods: Option<Vec<&'r str>>,
+    headers: Option<Vec<&'r str>>,
+}
+
+/// Validates a CORS-preflight response in the profile's order.
+pub fn evaluate_preflight(
+    resp: &ObservedResponse,
+    input: &PreflightInput<'_>,
+    profile: &BrowserProfile,
+) -> Result<PreflightResult, CheckFailure> {
+    let acam = get(&resp.headers, ACAM);
+    let acah = get(&resp.headers, ACAH);
+    let mut lists = Lists { methods: None, headers: None };
+    let mut warnings = Vec::new();
+    for step in profile.preflight_order {
+        match step {
+            PreflightStep::Redirect if is_redirect_status(resp.status) => {
+                return Err(CheckFailure::bare(FailureKind::PreflightDisallowedRedirect));
+            }
+            PreflightStep::Redirect => {}
+            PreflightStep::CorsCheck => cors_check(&resp.headers, input.origin, input.include, profile)?,
+            PreflightStep::Status if !is_ok_status(resp.status) => {
+                return Err(CheckFailure::new(FailureKind::PreflightInvalidStatus, resp.status.to_string()));
+            }
+            PreflightStep::Status => {}
+            PreflightStep::ParseMethods => lists.methods = Some(parse_list(acam.as_deref(), FailureKind::InvalidAllowMethods, profile)?),
+            PreflightStep::ParseHeaders => lists.headers = Some(parse_list(acah.as_deref(), FailureKind::InvalidAllowHeaders, profile)?),
+            PreflightStep::Method => check_method(lists.methods.as_deref().unwrap_or_default(), input)?,
+            PreflightStep::Headers => {
+                check_headers(lists.headers.as_deref().unwrap_or_default(), input, profile, &mut warnings)?
+            }
+        }
+    }
+    let max_age = effective_max_age(get(&resp.headers, MAX_AGE).as_deref(), profile.engine);
+    Ok(result(&lists, input, max_age, warnings))
+}
+
+fn result(lists: &Lists<'_>, input: &PreflightInput<'_>, max_age: MaxAge, warnings: Vec<Warning>) -> PreflightResult {
+    let mut methods: Vec<String> = lists.methods.iter().flatten().map(|m| (*m).to_owned()).collect();
+    if methods.is_empty() && input.use_cors_preflight {
+        methods.push(input.method.to_owned());
+    }
+    let headers = lists.headers.iter().flatten().map(|h| h.to_ascii_lowercase()).collect();
+    PreflightResult { methods, headers, max_age, warnings }
+}
+
+fn parse_list<'r>(value: Option<&'r str>, kind: FailureKind, profile: &BrowserProfile) -> Result<Vec<&'r str>, CheckFailure> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    parse_token_list(value).map_err(|bad| {
+        // WebKit quotes the raw header value; the others the offending token.
+        let hint = if profile.engine == Engine::Webkit { value } else { bad };
+        CheckFailure::new(kind, hint)
+    })
+}
+
+/// Fetch's method check: listed byte-exactly, safelisted, or `*` without credentials (and
+/// with the use-CORS-preflight flag an absent list allows the request's own method).
+fn check_method(methods: &[&str], input: &PreflightInput<'_>) -> Result<(), CheckFailure> {
+    let m = input.method;
+    let flag_default = methods.is_empty() && input.use_cors_preflight;
+    if flag_default || methods.contains(&m) || is_cors_safelisted_method(m) || (!input.include && methods.contains(&"*")) {
+        return Ok(());
+    }
+    Err(CheckFailure::new(FailureKind::MethodNotAllowed, m))
+}
+
+fn check_headers(
+    allowed: &[&str],
+    input: &PreflightInput<'_>,
+    profile: &BrowserProfile,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), CheckFailure> {
+    let listed = |name: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(name));
+    let star = !input.include && allowed.contains(&"*");
+    let has_auth = input.unsafe_names.iter().any(|n| n == "authorization");
+    if has_auth && !listed("authorization") {
+        if !(star && profile.wildcard_covers_authorization) {
+            return Err(CheckFailure::new(FailureKind::HeaderNotAllowed, hint_name(input, profile, "authorization")));
+        }
+        warnings.push(authorization_warning(profile, input.url));
+    }
+    if star {
+        return Ok(());
+    }
+    match first_unlisted(input, profile, &listed) {
+        Some(name) => Err(CheckFailure::new(FailureKind::HeaderNotAllowed, name)),
+        None => Ok(()),
+    }
+}
+
+fn first_unlisted(input: &PreflightInput<'_>, profile: &BrowserProfile, listed: &dyn Fn(&str) -> bool) -> Option<String> {
+    let is_failing = |n: &str| n != "authorization" && !listed(n);
+    match profile.header_hint {
+        HeaderHint::SortedLowercase => input.unsafe_names.iter().find(|n| is_failing(n)).cloned(),
+        HeaderHint::RequestOrderLowercase | HeaderHint::RequestOrderOriginalCase => {
+            let lower = profile.header_hint == HeaderHint::RequestOrderLowercase;
+            input
+                .request_headers
+                .iter()
+                .map(|(n, _)| n)
+                .find(|n| is_failing(&n.to_ascii_lowercase()) && is_unsafe(input, n))
+                .map(|n| if lower { n.to_ascii_lowercase() } else { n.clone() })
+        }
+    }
+}
+
+fn is_unsafe(input: &PreflightInput<'_>, name: &str) -> bool {
+    input.unsafe_names.iter().any(|u| u.eq_ignore_ascii_case(name))
+}
+
+fn hint_name(input: &PreflightInput<'_>, profile: &BrowserProfile, lower: &str) -> String {
+    if profile.header_hint == HeaderHint::RequestOrderOriginalCase {
+        if let Some((n, _)) = input.request_headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(lower)) {
+            return n.clone();
+        }
+    }
+    lower.to_owned()
+}
+
+fn authorization_warning(profile: &BrowserProfile, url: &str) -> Warning {
+    let message = profile.authorization_wildcard_warning.map(|t| t.replace("%1$S", url)).unwrap_or_default();
+    Warning { code: AUTHORIZATION_WILDCARD_WARNING.to_owned(), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FailureKind::*;
+
+    const O: &str = "http://web.test";
+
+    fn resp(status: u16, lines: &[(&str, &str)]) -> ObservedResponse {
+        ObservedResponse {
+            status,
+            status_text: String::new(),
+            headers: lines.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    fn eval(engine: Engine, method: &str, hdrs: &[(&str, &str)], include: bool, r: &ObservedResponse) -> Result<PreflightResult, CheckFailure> {
+        let request_headers: Vec<(String, String)> = hdrs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        let p = BrowserProfile::of(engine);
+        let unsafe_names = crate::classify::unsafe_header_names(&request_headers, p);
+        let input = PreflightInput {
+            method,
+            request_headers: &request_headers,
+            unsafe_names: &unsafe_names,
+            origin: O,
+            include,
+            use_cors_preflight: false,
+            url: "http://api.test/x",
+        };
+        evaluate_preflight(r, &input, p)
+    }
+
+    #[test]
+    fn builds_the_options_request() {
+        let p = build_preflight("http://api.test/x", "PUT", O, &["content-type".into(), "x-a".into()]);
+        assert_eq!(p.method, "OPTIONS");
+        assert!(!p.include_credentials);
+        let names: Vec<_> = p.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+        assert_eq!(
+            names,
+            [
+                "Origin: http://web.test",
+                "Accept: */*",
+                "Access-Control-Request-Method: PUT",
+                "Access-Control-Request-Headers: content-type,x-a"
+            ]
+        );
+        assert_eq!(build_preflight("http://a/", "GET", O, &[]).headers.len(), 3);
+    }
+
+    #[test]
+    fn order_differs_per_engine() {
+        let no_acao_404 = resp(404, &[]);
+        let redirect = resp(302, &[("Access-Control-Allow-Origin", O), ("Location", "/x")]);
+        let bad_both = resp(200, &[("Access-Control-Allow-Origin", "*"), (ACAH, "a b"), (ACAM, "GET")]);
+        // (response, method, [spec, chromium, firefox, webkit])
+        let cases: Vec<(&ObservedResponse, &str, [FailureKind; 4])> = vec![
+            (&no_acao_404, "PUT", [MissingAllowOrigin, MissingAllowOrigin, MissingAllowOrigin, PreflightInvalidStatus]),
+            (&redirect, "PUT", [PreflightInvalidStatus, PreflightDisallowedRedirect, PreflightDisallowedRedirect, PreflightInvalidStatus]),
+            (&bad_both, "PUT", [InvalidAllowHeaders, InvalidAllowHeaders, MethodNotAllowed, InvalidAllowHeaders]),
+        ];
+        let engines = [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit];
+        for (r, method, wants) in cases {
+            for (e, want) in engines.iter().zip(wants) {
+                assert_eq!(eval(*e, method, &[], false, r).unwrap_err().kind, want, "{e:?} {r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn method_check() {
+        let cases = [
+            ("PUT", "PUT", false, true),
+            ("patch", "PATCH", false, false),
+            ("DELETE", "*", false, true),
+            ("DELETE", "*", true, false),
+            ("*", "*", true, true),
+            ("GET", "bogus", false, true),
+            ("PUT", "", false, false),
+        ];
+        for (method, acam, include, ok) in cases {
+            let mut lines = vec![("Access-Control-Allow-Origin", O), (ACAM, acam)];
+            if include {
+                lines.push(("Access-Control-Allow-Credentials", "true"));
+            }
+            let got = eval(Engine::Spec, method, &[], include, &resp(200, &lines));
+            assert_eq!(got.is_ok(), ok, "{method} vs {acam} include={include}");
+        }
+    }
+
+    #[test]
+    fn header_check_and_authorization() {
+        let ok = |e: Engine, acah: &str, hdrs: &[(&str, &str)]| {
+            eval(e, "GET", hdrs, false, &resp(200, &[("Access-Control-Allow-Origin", "*"), (ACAH, acah)]))
+        };
+        assert!(ok(Engine::Spec, "X-A", &[("x-a", "1")]).is_ok());
+        assert!(ok(Engine::Spec, "*", &[("x-a", "1")]).is_ok());
+        assert_eq!(ok(Engine::Spec, "*", &[("Authorization", "x")]).unwrap_err().kind, HeaderNotAllowed);
+        assert!(ok(Engine::Spec, "*, Authorization", &[("Authorization", "x")]).is_ok());
+        for e in [Engine::Chromium, Engine::Firefox, Engine::Webkit] {
+            let r = ok(e, "*", &[("Authorization", "x")]).unwrap();
+            assert_eq!(r.warnings[0].code, AUTHORIZATION_WILDCARD_WARNING, "{e:?}");
+            assert_eq!(r.warnings[0].message.is_empty(), e == Engine::Webkit);
+        }
+        let hdrs = [("X-Zed", "1"), ("X-Alpha", "1")];
+        let hint = |e: Engine| ok(e, "x-other", &hdrs).unwrap_err().hint.unwrap();
+        assert_eq!(hint(Engine::Chromium), "x-zed");
+        assert_eq!(hint(Engine::Firefox), "x-alpha");
+        assert_eq!(hint(Engine::Webkit), "X-Zed");
+        assert_eq!(ok(Engine::Chromium, "", &hdrs).unwrap_err().kind, HeaderNotAllowed);
+    }
+
+    #[test]
+    fn max_age_table() {
+        use MaxAgeSource::*;
+        let cases: Vec<(Option<&str>, Engine, u64, MaxAgeSource)> = vec![
+            (None, Engine::Spec, 5, Default),
+            (Some(""), Engine::Firefox, 5, Default),
+            (Some("abc"), Engine::Spec, 5, InvalidDefault),
+            (Some("abc"), Engine::Chromium, 5, InvalidDefault),
+            (Some("abc"), Engine::Firefox, 0, InvalidNotCached),
+            (Some("1.5"), Engine::Webkit, 5, InvalidDefault),
+            (Some("-1"), Engine::Spec, 0, Negative),
+            (Some("-1"), Engine::Chromium, 0, Negative),
+            (Some("-1"), Engine::Firefox, 0, InvalidNotCached),
+            (Some("+5"), Engine::Firefox, 0, InvalidNotCached),
+            (Some("0"), Engine::Spec, 0, Header),
+            (Some("12000"), Engine::Spec, 12000, Header),
+            (Some("12000"), Engine::Chromium, 7200, Capped),
+            (Some("12000"), Engine::Firefox, 12000, Header),
+            (Some("12000"), Engine::Webkit, 600, Capped),
+            (Some("999999999999999999999"), Engine::Firefox, 86400, Capped),
+        ];
+        for (v, e, secs, src) in cases {
+            let got = effective_max_age(v, e);
+            assert_eq!((got.seconds, got.source), (secs, src), "{v:?} {e:?}");
+        }
+    }
+}

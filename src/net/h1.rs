@@ -1,0 +1,584 @@
+//! HTTP/1.1 by hand: the request is written byte for byte as given, the response head is parsed with
+//! `httparse` so raw header order, duplicates and name case survive, and the body is read per
+//! Content-Length / chunked / close, capped.
+//!
+//! Limits: the head may not exceed `max_header_bytes` nor 500 headers; at most 10 interim (1xx)
+//! responses are skipped; a chunk-size or trailer line may not exceed 4 KiB. Any violation, and any
+//! byte sequence that is not HTTP/1.x, is a `protocol` error — never a panic.
+
+use std::net::SocketAddr;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::conn::{Ctx, Io, Phase, Target};
+use super::error::{NetStage, TransportError};
+use super::{latin1, WireRequest, WireResponse};
+
+const MAX_HEADERS: usize = 500;
+const MAX_INTERIM: usize = 10;
+const MAX_LINE: usize = 4096;
+const READ_CHUNK: usize = 16 * 1024;
+
+/// An open HTTP/1.1 connection and the bytes read past the last response.
+pub(crate) struct H1Conn {
+    io: Box<dyn Io>,
+    buf: Vec<u8>,
+    pub remote: SocketAddr,
+    /// Bytes received during the current exchange: zero means the server never answered it.
+    received: usize,
+}
+
+/// Why an exchange failed: `Stale` means nothing was received, so a reused connection that the
+/// server had already closed can be replaced and the request sent again.
+pub(crate) enum H1Error {
+    Stale(TransportError),
+    Fatal(TransportError),
+}
+
+/// A parsed response head.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Head {
+    pub status: u16,
+    pub reason: String,
+    pub version: u8,
+    pub headers: Vec<(String, String)>,
+}
+
+/// How the body is delimited (RFC 9112 §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    Empty,
+    Length(u64),
+    Chunked,
+    Close,
+}
+
+impl H1Conn {
+    pub(crate) fn new(io: Box<dyn Io>, remote: SocketAddr) -> Self {
+        H1Conn { io, buf: Vec::new(), remote, received: 0 }
+    }
+
+    /// Send `req` and read the whole response. Returns it and whether the connection may be reused.
+    pub(crate) async fn exchange(
+        &mut self,
+        req: &WireRequest,
+        target: &Target,
+        ctx: &Ctx<'_>,
+    ) -> Result<(WireResponse, bool), H1Error> {
+        let wire = encode_request(req, target, ctx.user_agent).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
+        self.received = 0;
+        self.buf.clear();
+        ctx.phase.set(Phase::Send);
+        if let Err(e) = self.send(&wire).await {
+            return Err(H1Error::Stale(TransportError::from_io(&e, &ctx.authority)));
+        }
+        ctx.phase.set(Phase::Head);
+        let head = self.read_final_head(ctx).await?;
+        let framing = framing(&req.method, &head).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
+        ctx.phase.set(Phase::Body);
+        let body = self.read_body(framing, ctx).await.map_err(H1Error::Fatal)?;
+        let reusable = keep_alive(&head) && framing != Framing::Close && !body.truncated;
+        Ok((self.response(head, body, ctx), reusable))
+    }
+
+    async fn send(&mut self, wire: &[u8]) -> std::io::Result<()> {
+        self.io.write_all(wire).await?;
+        self.io.flush().await
+    }
+
+    fn response(&self, head: Head, body: Sink, ctx: &Ctx<'_>) -> WireResponse {
+        WireResponse {
+            status: head.status,
+            reason: head.reason,
+            version: format!("HTTP/1.{}", head.version),
+            headers: head.headers,
+            body: body.data,
+            body_truncated: body.truncated,
+            elapsed: ctx.start.elapsed(),
+            remote: Some(self.remote),
+        }
+    }
+
+    /// Read more bytes into the buffer; `Ok(0)` at end of stream.
+    async fn fill(&mut self) -> std::io::Result<usize> {
+        let old = self.buf.len();
+        self.buf.resize(old + READ_CHUNK, 0);
+        let got = self.io.read(&mut self.buf[old..]).await;
+        let n = *got.as_ref().unwrap_or(&0);
+        self.buf.truncate(old + n);
+        self.received += n;
+        got
+    }
+
+    /// Skip interim 1xx responses (at most [`MAX_INTERIM`]) and return the final head.
+    async fn read_final_head(&mut self, ctx: &Ctx<'_>) -> Result<Head, H1Error> {
+        for _ in 0..=MAX_INTERIM {
+            let head = self.read_head(ctx).await?;
+            if !(100..200).contains(&head.status) || head.status == 101 {
+                return Ok(head);
+            }
+        }
+        Err(fatal(NetStage::Protocol, format!("more than {MAX_INTERIM} interim (1xx) responses"), ctx))
+    }
+
+    async fn read_head(&mut self, ctx: &Ctx<'_>) -> Result<Head, H1Error> {
+        loop {
+            let parsed = parse_head(&self.buf, ctx.max_header_bytes).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
+            if let Some((head, used)) = parsed {
+                self.buf.drain(..used);
+                return Ok(head);
+            }
+            match self.fill().await {
+                Ok(0) => return Err(self.closed_in_head(ctx)),
+                Ok(_) => {}
+                Err(e) if self.received == 0 => return Err(H1Error::Stale(TransportError::from_io(&e, &ctx.authority))),
+                Err(e) => return Err(H1Error::Fatal(TransportError::from_io(&e, &ctx.authority))),
+            }
+        }
+    }
+
+    fn closed_in_head(&self, ctx: &Ctx<'_>) -> H1Error {
+        if self.received == 0 {
+            H1Error::Stale(TransportError::at(NetStage::Protocol, "connection closed before any response", &ctx.authority))
+        } else {
+            fatal(NetStage::Protocol, "connection closed in the middle of the response head", ctx)
+        }
+    }
+
+    async fn read_body(&mut self, framing: Framing, ctx: &Ctx<'_>) -> Result<Sink, TransportError> {
+        let mut sink = Sink::new(ctx.max_body_bytes);
+        match framing {
+            Framing::Empty => {}
+            Framing::Length(n) => self.read_exact(n, &mut sink, ctx).await?,
+            Framing::Chunked => self.read_chunked(&mut sink, ctx).await?,
+            Framing::Close => self.read_to_close(&mut sink, ctx).await?,
+        }
+        Ok(sink)
+    }
+
+    /// Move up to `n` body bytes into `sink`, stopping early once the sink is full.
+    async fn read_exact(&mut self, mut n: u64, sink: &mut Sink, ctx: &Ctx<'_>) -> Result<(), TransportError> {
+        while n > 0 {
+            if self.buf.is_empty() && self.fill().await.map_err(|e| io_err(&e, ctx))? == 0 {
+                return Err(TransportError::at(NetStage::Protocol, format!("connection closed with {n} body bytes missing"), &ctx.authority));
+            }
+            let take = self.buf.len().min(usize::try_from(n).unwrap_or(usize::MAX));
+            let room = sink.push(&self.buf[..take]);
+            self.buf.drain(..take);
+            n -= take as u64;
+            if !room && n > 0 {
+                sink.truncated = true;
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    async fn read_to_close(&mut self, sink: &mut Sink, ctx: &Ctx<'_>) -> Result<(), TransportError> {
+        loop {
+            // At exactly the cap the next byte read decides whether the body was truncated.
+            sink.push(&self.buf);
+            self.buf.clear();
+            if sink.truncated || self.fill().await.map_err(|e| io_err(&e, ctx))? == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn read_chunked(&mut self, sink: &mut Sink, ctx: &Ctx<'_>) -> Result<(), TransportError> {
+        loop {
+            let line = self.read_line(ctx).await?;
+            let size = parse_chunk_size(&line).map_err(|m| chunk_err(&m, ctx))?;
+            if size == 0 {
+                return self.skip_trailers(ctx).await;
+            }
+            self.read_exact(size, sink, ctx).await?;
+            if sink.truncated {
+                return Ok(());
+            }
+            if !self.read_line(ctx).await?.is_empty() {
+                return Err(chunk_err("missing CRLF after chunk data", ctx));
+            }
+        }
+    }
+
+    async fn skip_trailers(&mut self, ctx: &Ctx<'_>) -> Result<(), TransportError> {
+        let mut total = 0;
+        loop {
+            let line = self.read_line(ctx).await?;
+            if line.is_empty() {
+                return Ok(());
+            }
+            total += line.len() + 2;
+            if total > ctx.max_header_bytes {
+                return Err(chunk_err("trailers too large", ctx));
+            }
+        }
+    }
+
+    /// One line without its CRLF (a bare LF is accepted, as browsers do).
+    async fn read_line(&mut self, ctx: &Ctx<'_>) -> Result<Vec<u8>, TransportError> {
+        loop {
+            if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
+                let mut line: Vec<u8> = self.buf.drain(..=i).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Ok(line);
+            }
+            if self.buf.len() > MAX_LINE {
+                return Err(chunk_err("chunk line longer than 4096 bytes", ctx));
+            }
+            if self.fill().await.map_err(|e| io_err(&e, ctx))? == 0 {
+                return Err(chunk_err("connection closed inside the chunked body", ctx));
+            }
+        }
+    }
+}
+
+fn fatal(stage: NetStage, what: impl std::fmt::Display, ctx: &Ctx<'_>) -> H1Error {
+    H1Error::Fatal(TransportError::at(stage, what, &ctx.authority))
+}
+
+fn io_err(e: &std::io::Error, ctx: &Ctx<'_>) -> TransportError {
+    TransportError::from_io(e, &ctx.authority)
+}
+
+fn chunk_err(what: &str, ctx: &Ctx<'_>) -> TransportError {
+    TransportError::at(NetStage::Protocol, format!("bad chunked encoding: {what}"), &ctx.authority)
+}
+
+/// The kept part of a body.
+pub(crate) struct Sink {
+    pub data: Vec<u8>,
+    pub cap: usize,
+    pub truncated: bool,
+}
+
+impl Sink {
+    pub(crate) fn new(cap: usize) -> Self {
+        Sink { data: Vec::new(), cap, truncated: false }
+    }
+
+    /// Keep what fits; returns false once the cap is reached (the caller decides if more followed).
+    pub(crate) fn push(&mut self, bytes: &[u8]) -> bool {
+        let room = self.cap - self.data.len();
+        if bytes.len() > room {
+            self.data.extend_from_slice(&bytes[..room]);
+            self.truncated = true;
+            return false;
+        }
+        self.data.extend_from_slice(bytes);
+        self.data.len() < self.cap
+    }
+}
+
+/// Serialize the request: `Host` first when absent, the given headers in order and case, then
+/// `User-Agent` and `Content-Length` when absent. Refuses bytes that would split the request.
+pub(crate) fn encode_request(req: &WireRequest, target: &Target, user_agent: &str) -> Result<Vec<u8>, String> {
+    check_token("method", &req.method)?;
+    let has = |name: &str| req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    let mut lines = vec![format!("{} {} HTTP/1.1", req.method, request_target(&req.url))];
+    if !has("host") {
+        lines.push(format!("Host: {}", host_header(&req.url, target)));
+    }
+    for (name, value) in &req.headers {
+        check_token("header name", name)?;
+        check_value(name, value)?;
+        lines.push(format!("{name}: {value}"));
+    }
+    if !has("user-agent") && !user_agent.is_empty() {
+        check_value("User-Agent", user_agent)?;
+        lines.push(format!("User-Agent: {user_agent}"));
+    }
+    if let Some(body) = req.body.as_ref().filter(|_| !has("content-length")) {
+        lines.push(format!("Content-Length: {}", body.len()));
+    }
+    let mut wire = (lines.join("\r\n") + "\r\n\r\n").into_bytes();
+    wire.extend_from_slice(req.body.as_deref().unwrap_or_default());
+    Ok(wire)
+}
+
+/// Path and query, never the fragment.
+fn request_target(url: &url::Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{}", url.path(), q),
+        None => url.path().to_owned(),
+    }
+}
+
+fn host_header(url: &url::Url, target: &Target) -> String {
+    let host = url.host_str().unwrap_or(&target.host);
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+fn check_token(what: &str, s: &str) -> Result<(), String> {
+    let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("refusing to send invalid {what} {s:?}"))
+    }
+}
+
+fn check_value(name: &str, value: &str) -> Result<(), String> {
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(format!("refusing to send header {name}: value contains CR, LF or NUL"));
+    }
+    Ok(())
+}
+
+/// Parse a response head from the start of `buf`: `Ok(None)` while incomplete.
+pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, usize)>, String> {
+    let mut slots = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut resp = httparse::Response::new(&mut slots);
+    let mut config = httparse::ParserConfig::default();
+    config
+        .allow_spaces_after_header_name_in_responses(true)
+        .allow_multiple_spaces_in_response_status_delimiters(true)
+        .allow_obsolete_multiline_headers_in_responses(true);
+    match config.parse_response(&mut resp, buf) {
+        Ok(httparse::Status::Complete(used)) if used > max_bytes => Err(too_large(max_bytes)),
+        Ok(httparse::Status::Complete(used)) => Ok(Some((head_of(&resp, buf), used))),
+        Ok(httparse::Status::Partial) if buf.len() > max_bytes => Err(too_large(max_bytes)),
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(e) => Err(parse_error(e, buf)),
+    }
+}
+
+fn head_of(resp: &httparse::Response<'_, '_>, buf: &[u8]) -> Head {
+    let headers = resp.headers.iter().map(|h| (h.name.to_owned(), unfold(h.value))).collect();
+    Head {
+        status: resp.code.unwrap_or(0),
+        reason: raw_reason(buf),
+        version: resp.version.unwrap_or(1),
+        headers,
+    }
+}
+
+fn too_large(max: usize) -> String {
+    format!("response headers exceed {max} bytes")
+}
+
+fn parse_error(e: httparse::Error, buf: &[u8]) -> String {
+    match e {
+        httparse::Error::TooManyHeaders => format!("too many response headers (more than {MAX_HEADERS})"),
+        httparse::Error::HeaderName | httparse::Error::HeaderValue => format!("invalid response header: {e}"),
+        _ => format!("invalid status line {}", quoted_first_line(buf)),
+    }
+}
+
+fn quoted_first_line(buf: &[u8]) -> String {
+    let end = buf.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(buf.len()).min(80);
+    format!("{:?}", latin1(&buf[..end]))
+}
+
+/// The reason phrase straight from the status line, Latin-1 (httparse drops non-UTF-8 ones).
+fn raw_reason(buf: &[u8]) -> String {
+    let end = buf.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(buf.len());
+    let line = &buf[..end];
+    let mut parts = line.splitn(2, |&b| b == b' ');
+    parts.next();
+    let rest = trim_start(parts.next().unwrap_or_default());
+    let after_code = rest.get(3..).unwrap_or_default();
+    latin1(trim_start(after_code))
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let skip = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    &b[skip..]
+}
+
+/// Obsolete line folding becomes a single space, as browsers do; other bytes stay as received.
+fn unfold(value: &[u8]) -> String {
+    if !value.iter().any(|&b| b == b'\r' || b == b'\n') {
+        return latin1(value);
+    }
+    let mut out = Vec::with_capacity(value.len());
+    let mut folding = false;
+    for &b in value {
+        let ws = matches!(b, b'\r' | b'\n' | b' ' | b'\t');
+        if folding && ws {
+            continue;
+        }
+        folding = b == b'\r' || b == b'\n';
+        if folding {
+            while matches!(out.last(), Some(b' ' | b'\t')) {
+                out.pop();
+            }
+            out.push(b' ');
+        } else {
+            out.push(b);
+        }
+    }
+    latin1(&out)
+}
+
+/// Body framing for a response to `method` (RFC 9112 §6.3).
+pub(crate) fn framing(method: &str, head: &Head) -> Result<Framing, String> {
+    if method == "HEAD" || (100..200).contains(&head.status) || head.status == 204 || head.status == 304 {
+        return Ok(Framing::Empty);
+    }
+    let te = values(head, "transfer-encoding");
+    if !te.is_empty() {
+        let last = te.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty()).last();
+        return Ok(if last.is_some_and(|c| c.eq_ignore_ascii_case("chunked")) { Framing::Chunked } else { Framing::Close });
+    }
+    content_length(&values(head, "content-length")).map(|n| n.map_or(Framing::Close, Framing::Length))
+}
+
+fn content_length(raw: &[&str]) -> Result<Option<u64>, String> {
+    let mut found: Option<u64> = None;
+    for item in raw.iter().flat_map(|v| v.split(',')).map(str::trim) {
+        let n = item
+            .parse::<u64>()
+            .ok()
+            .filter(|_| item.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| format!("invalid Content-Length {item:?}"))?;
+        if found.is_some_and(|f| f != n) {
+            return Err("conflicting Content-Length values".to_owned());
+        }
+        found = Some(n);
+    }
+    Ok(found)
+}
+
+fn values<'a>(head: &'a Head, name: &str) -> Vec<&'a str> {
+    head.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+}
+
+/// Whether the server lets the connection stay open after this response.
+pub(crate) fn keep_alive(head: &Head) -> bool {
+    let tokens: Vec<String> = values(head, "connection")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect();
+    if head.status == 101 || tokens.iter().any(|t| t == "close") {
+        return false;
+    }
+    head.version >= 1 || tokens.iter().any(|t| t == "keep-alive")
+}
+
+fn parse_chunk_size(line: &[u8]) -> Result<u64, String> {
+    let size = line.split(|&b| b == b';').next().unwrap_or_default();
+    let size = latin1(size);
+    let size = size.trim_matches([' ', '\t']);
+    if size.is_empty() || size.len() > 15 || !size.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("invalid chunk size {:?}", latin1(line)));
+    }
+    u64::from_str_radix(size, 16).map_err(|_| format!("invalid chunk size {size:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(raw: &[u8]) -> Head {
+        parse_head(raw, 65536).unwrap().unwrap().0
+    }
+
+    #[test]
+    fn raw_order_case_and_duplicates_survive_parsing() {
+        let h = head(b"HTTP/1.1 200 OK\r\nX-B: 1\r\naccess-control-allow-ORIGIN: *\r\nX-B: 2\r\n\r\n");
+        let names: Vec<_> = h.headers.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        assert_eq!(names, ["X-B=1", "access-control-allow-ORIGIN=*", "X-B=2"]);
+        assert_eq!((h.status, h.reason.as_str(), h.version), (200, "OK", 1));
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_latin1() {
+        let h = head(b"HTTP/1.1 200 \xe9t\xe9\r\nX-V: caf\xe9\r\n\r\n");
+        assert_eq!(h.headers[0].1, "caf\u{e9}");
+        assert_eq!(h.reason, "\u{e9}t\u{e9}");
+    }
+
+    #[test]
+    fn empty_reason_and_folding() {
+        let h = head(b"HTTP/1.0 204\r\nX-F: a\r\n  b\r\n\r\n");
+        assert_eq!((h.status, h.reason.as_str(), h.version), (204, "", 0));
+        assert_eq!(h.headers[0].1, "a b");
+    }
+
+    #[test]
+    fn incomplete_heads_wait_and_garbage_fails() {
+        assert!(parse_head(b"HTTP/1.1 200 OK\r\nX: y", 100).unwrap().is_none());
+        assert!(parse_head(b"hello world\r\n\r\n", 100).unwrap_err().starts_with("invalid status line"));
+        assert!(parse_head(b"<html>", 100).is_err());
+        assert_eq!(parse_head(&[b'x'; 10], 5).unwrap_err(), "invalid status line \"xxxxxxxxxx\"");
+        let big = [b"HTTP/1.1 200 OK\r\nX: ".as_slice(), &[b'a'; 200]].concat();
+        assert_eq!(parse_head(&big, 100).unwrap_err(), "response headers exceed 100 bytes");
+    }
+
+    #[test]
+    fn too_many_headers_is_an_error() {
+        let mut raw = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for _ in 0..=MAX_HEADERS {
+            raw.extend_from_slice(b"A: b\r\n");
+        }
+        raw.extend_from_slice(b"\r\n");
+        assert!(parse_head(&raw, 1 << 20).unwrap_err().starts_with("too many response headers"));
+    }
+
+    #[test]
+    fn framing_follows_rfc9112() {
+        let h = |raw: &[u8]| head(raw);
+        assert_eq!(framing("HEAD", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")), Ok(Framing::Empty));
+        assert_eq!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n")), Ok(Framing::Length(5)));
+        assert!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")).is_err());
+        assert!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\n")).is_err());
+        let chunked = h(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\nContent-Length: 3\r\n\r\n");
+        assert_eq!(framing("GET", &chunked), Ok(Framing::Chunked));
+        assert_eq!(framing("GET", &h(b"HTTP/1.1 200 OK\r\n\r\n")), Ok(Framing::Close));
+        assert_eq!(framing("GET", &h(b"HTTP/1.1 304 Not Modified\r\n\r\n")), Ok(Framing::Empty));
+    }
+
+    #[test]
+    fn keep_alive_rules() {
+        assert!(keep_alive(&head(b"HTTP/1.1 200 OK\r\n\r\n")));
+        assert!(!keep_alive(&head(b"HTTP/1.1 200 OK\r\nConnection: Close\r\n\r\n")));
+        assert!(!keep_alive(&head(b"HTTP/1.0 200 OK\r\n\r\n")));
+        assert!(keep_alive(&head(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n")));
+    }
+
+    #[test]
+    fn chunk_sizes() {
+        assert_eq!(parse_chunk_size(b"1A;ext=1"), Ok(26));
+        assert_eq!(parse_chunk_size(b"0 "), Ok(0));
+        assert!(parse_chunk_size(b"").is_err());
+        assert!(parse_chunk_size(b"zz").is_err());
+        assert!(parse_chunk_size(b"ffffffffffffffffff").is_err());
+    }
+
+    #[test]
+    fn requests_are_written_exactly() {
+        let url = url::Url::parse("http://127.0.0.1:8080/a/b?q=1#frag").unwrap();
+        let target = Target::from_url(&url).unwrap();
+        let req = WireRequest {
+            method: "patch".into(),
+            url,
+            headers: vec![("origin".into(), "http://x".into()), ("X-Two".into(), "2".into())],
+            body: Some(b"hi".to_vec()),
+        };
+        let wire = String::from_utf8(encode_request(&req, &target, "ua/1").unwrap()).unwrap();
+        assert_eq!(
+            wire,
+            "patch /a/b?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\norigin: http://x\r\nX-Two: 2\r\n\
+             User-Agent: ua/1\r\nContent-Length: 2\r\n\r\nhi"
+        );
+    }
+
+    #[test]
+    fn header_injection_is_refused() {
+        let url = url::Url::parse("http://h/").unwrap();
+        let target = Target::from_url(&url).unwrap();
+        let req = WireRequest { method: "GET".into(), url, headers: vec![("X".into(), "a\r\nB: c".into())], body: None };
+        assert!(encode_request(&req, &target, "").is_err());
+        let bad_method = WireRequest { method: "GE T".into(), ..req };
+        assert!(encode_request(&bad_method, &target, "").is_err());
+    }
+}

@@ -1,0 +1,292 @@
+//! Human rendering of a `check` report, laid out as the checklist developers already follow:
+//! verdict and root cause first, then request type, preflight, request, browsers, findings, fix,
+//! and the curl commands to reproduce it. Every server-supplied string is escaped.
+
+use std::fmt::Write as _;
+
+use cors_doctor_core::diagnosis::Severity;
+use cors_doctor_core::Outcome;
+
+use super::sanitize::escape;
+use super::style::{Painter, Style};
+use crate::cmd::check::report::{CheckReport, ExchangeOut, FailureOut, Pair};
+
+/// Render the whole report.
+pub(crate) fn render(r: &CheckReport, p: Painter) -> String {
+    let mut out = String::new();
+    let sections: [fn(&CheckReport, Painter, &mut String); 8] =
+        [header, root_cause, request_type, exchanges, browsers, findings, fix, curl];
+    for section in sections {
+        section(r, p, &mut out);
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    escape(s).into_owned()
+}
+
+fn header(r: &CheckReport, p: Painter, out: &mut String) {
+    let q = &r.request;
+    let _ = writeln!(
+        out,
+        "{} {}  from {}  (credentials: {})\n",
+        p.paint(Style::Title, &esc(&q.method)),
+        esc(&q.url),
+        esc(&q.origin),
+        q.credentials
+    );
+    let _ = writeln!(out, "{}\n", verdict_line(r, p));
+}
+
+fn engines_with(r: &CheckReport, outcome: Outcome) -> Vec<&'static str> {
+    r.verdicts.iter().filter(|(_, v)| v.outcome == outcome).map(|(n, _)| *n).collect()
+}
+
+fn verdict_line(r: &CheckReport, p: Painter) -> String {
+    let blocked = engines_with(r, Outcome::Blocked);
+    let incomplete = engines_with(r, Outcome::Incomplete);
+    let allowed = engines_with(r, Outcome::Allowed);
+    let mut parts = Vec::new();
+    if !blocked.is_empty() {
+        parts.push(p.paint(Style::Bad, &format!("✗ BLOCKED in {}", blocked.join(", "))));
+    }
+    if !allowed.is_empty() {
+        parts.push(p.paint(Style::Good, &format!("✓ ALLOWED in {}", allowed.join(", "))));
+    }
+    if !incomplete.is_empty() {
+        parts.push(p.paint(Style::Warn, &format!("… INCOMPLETE in {} (preflight passed; request not sent)", incomplete.join(", "))));
+    }
+    parts.join("   ")
+}
+
+fn root_cause(r: &CheckReport, p: Painter, out: &mut String) {
+    if let Some(rc) = &r.root_cause {
+        let _ = writeln!(out, "{}", p.paint(Style::Title, "Root cause"));
+        let _ = writeln!(out, "  {}", p.paint(Style::Bad, &esc(&rc.headline)));
+        let _ = writeln!(out, "  {}\n", esc(&rc.detail));
+    } else if let Some(f) = first_failure(r) {
+        let _ = writeln!(out, "{}", p.paint(Style::Title, "What failed"));
+        let _ = writeln!(out, "  {} ({} stage): {}\n", f.code, stage_name(f), esc(f.message.as_deref().unwrap_or(&f.error_name)));
+    }
+    if let Some(step) = &r.next_step {
+        let _ = writeln!(out, "{}\n  {}\n", p.paint(Style::Title, "Next step"), step);
+    }
+}
+
+fn stage_name(f: &FailureOut) -> String {
+    format!("{:?}", f.stage).to_lowercase()
+}
+
+fn first_failure(r: &CheckReport) -> Option<&FailureOut> {
+    r.verdicts.values().find_map(|v| v.failure.as_ref())
+}
+
+fn request_type(r: &CheckReport, p: Painter, out: &mut String) {
+    let c = &r.classification;
+    let _ = writeln!(out, "{}", p.paint(Style::Title, "1. Request type"));
+    if !c.cross_origin {
+        let _ = writeln!(out, "   same-origin: CORS does not apply\n");
+        return;
+    }
+    if !c.preflight {
+        let _ = writeln!(out, "   simple request: no preflight (method and headers are CORS-safelisted)\n");
+        return;
+    }
+    let _ = writeln!(out, "   preflighted, because:");
+    for reason in &c.reasons {
+        let _ = writeln!(out, "   - {}", esc(&reason.detail));
+    }
+    let _ = writeln!(out);
+}
+
+fn exchanges(r: &CheckReport, p: Painter, out: &mut String) {
+    let mut n = 2;
+    let failing = failing_header(r);
+    for e in &r.exchanges {
+        let title = match e.kind {
+            "preflight" => "Preflight",
+            "probe" => "Probe (foreign origin)",
+            _ => "Request",
+        };
+        let _ = writeln!(out, "{}", p.paint(Style::Title, &format!("{n}. {title}  {} {}", esc(&e.request.method), esc(&e.request.url))));
+        exchange_body(e, failing.as_ref().filter(|f| f.kind == e.kind), p, out);
+        n += 1;
+    }
+    if !r.exchanges.iter().any(|e| e.kind == "actual") && r.next_step.is_some() {
+        let _ = writeln!(out, "{}\n   not sent (see Next step)\n", p.paint(Style::Title, &format!("{n}. Request  {} {}", esc(&r.request.method), esc(&r.request.url))));
+    }
+}
+
+/// The response header that made the first blocked browser fail, with what it should have been.
+struct Failing {
+    kind: &'static str,
+    header: &'static str,
+    expected: String,
+}
+
+fn failing_header(r: &CheckReport) -> Option<Failing> {
+    let f = first_failure(r)?;
+    let kind = if format!("{:?}", f.stage) == "Preflight" { "preflight" } else { "actual" };
+    let code = f.code.trim_start_matches("preflight-");
+    let origin = r.request.origin.clone();
+    let (header, expected) = match code {
+        c if c.contains("allow-origin") => ("access-control-allow-origin", origin),
+        "wildcard-origin-not-allowed" => ("access-control-allow-origin", origin),
+        "invalid-allow-credentials" => ("access-control-allow-credentials", "true".into()),
+        "method-not-allowed" | "invalid-allow-methods" => ("access-control-allow-methods", format!("a list including {}", r.request.method)),
+        "header-not-allowed" | "invalid-allow-headers" => {
+            ("access-control-allow-headers", format!("a list including {}", f.hint.clone().unwrap_or_default()))
+        }
+        _ => return None,
+    };
+    Some(Failing { kind, header, expected })
+}
+
+fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &mut String) {
+    for [n, v] in &e.request.headers {
+        let _ = writeln!(out, "   {} {}: {}", p.paint(Style::Dim, ">"), esc(n), esc(v));
+    }
+    if let Some(err) = &e.error {
+        let _ = writeln!(out, "   {} {}\n", p.paint(Style::Bad, "✗ no response:"), esc(err));
+        return;
+    }
+    let Some(resp) = &e.response else { return };
+    let ms = e.elapsed_ms.map(|m| format!("  ({m} ms)")).unwrap_or_default();
+    let status = format!("{} {} {}", resp.http_version, resp.status, esc(&resp.status_text));
+    let style = if (200..300).contains(&resp.status) { Style::Good } else { Style::Warn };
+    let _ = writeln!(out, "   {} {}{}", p.paint(Style::Dim, "<"), p.paint(style, status.trim_end()), ms);
+    for [n, v] in &resp.headers {
+        let hit = failing.is_some_and(|f| n.eq_ignore_ascii_case(f.header));
+        let line = format!("{}: {}", esc(n), esc(v));
+        let mark = if hit { p.paint(Style::Bad, "✗") } else { p.paint(Style::Dim, "<") };
+        let _ = writeln!(out, "   {mark} {}", if hit { p.paint(Style::Bad, &line) } else { line });
+    }
+    if let Some(f) = failing {
+        if !resp.headers.iter().any(|[n, _]| n.eq_ignore_ascii_case(f.header)) {
+            let _ = writeln!(out, "   {} {}", p.paint(Style::Bad, "✗"), p.paint(Style::Bad, &format!("{} is missing", canonical(f.header))));
+        }
+        let _ = writeln!(out, "     expected {}: {}", canonical(f.header), esc(&f.expected));
+    }
+    let _ = writeln!(out);
+}
+
+fn canonical(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn browser_label(engine: &str) -> &'static str {
+    match engine {
+        "chromium" => "Chromium",
+        "firefox" => "Firefox",
+        "webkit" => "Safari",
+        _ => "Spec",
+    }
+}
+
+fn browsers(r: &CheckReport, p: Painter, out: &mut String) {
+    let _ = writeln!(out, "{}", p.paint(Style::Title, "Browsers"));
+    for (engine, v) in &r.verdicts {
+        let (word, style) = match v.outcome {
+            Outcome::Allowed => ("allowed", Style::Good),
+            Outcome::Blocked => ("blocked", Style::Bad),
+            Outcome::Incomplete => ("incomplete", Style::Warn),
+        };
+        let name = v.failure.as_ref().map(|f| f.error_name.clone()).unwrap_or_default();
+        let _ = writeln!(out, "  {:<9} {} {}", browser_label(engine), p.paint(style, &format!("{word:<10}")), esc(&name));
+        if let Some(f) = &v.failure {
+            for line in &f.console {
+                let _ = writeln!(out, "    {}", p.paint(Style::Dim, &esc(line)));
+            }
+        }
+        if v.outcome == Outcome::Allowed && !v.exposed_headers.is_empty() {
+            let _ = writeln!(out, "    script can read: {}", v.exposed_headers.join(", "));
+        }
+        for w in &v.warnings {
+            let _ = writeln!(out, "    {} {w}", p.paint(Style::Warn, "warning:"));
+        }
+    }
+    let _ = writeln!(out);
+}
+
+fn severity_word(s: Severity, p: Painter) -> String {
+    match s {
+        Severity::Error => p.paint(Style::Bad, "error  "),
+        Severity::Warning => p.paint(Style::Warn, "warning"),
+        Severity::Info => p.paint(Style::Dim, "info   "),
+    }
+}
+
+fn findings(r: &CheckReport, p: Painter, out: &mut String) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", p.paint(Style::Title, "Findings"));
+    for f in &r.findings {
+        let _ = writeln!(out, "  {} {}  [{}]", severity_word(f.severity, p), esc(&f.title), f.id);
+        let _ = writeln!(out, "          {}", esc(&f.detail));
+        for ev in &f.evidence {
+            let _ = writeln!(out, "          {}", p.paint(Style::Dim, &esc(ev)));
+        }
+        let _ = writeln!(out, "          → {}", esc(&f.remedy));
+    }
+    let _ = writeln!(out);
+}
+
+fn fix(r: &CheckReport, p: Painter, out: &mut String) {
+    let Some(fix) = &r.fix else { return };
+    let from = match &fix.detected_from {
+        Some(ev) => format!(" (detected from {})", esc(ev)),
+        None => String::new(),
+    };
+    let _ = writeln!(out, "{}", p.paint(Style::Title, &format!("Fix: {}{from}", fix.label)));
+    for line in fix.snippet.lines() {
+        let _ = writeln!(out, "    {}", p.paint(Style::Code, &esc(line)));
+    }
+    for g in &fix.gotchas {
+        let _ = writeln!(out, "  • {g}");
+    }
+    let _ = writeln!(out);
+}
+
+fn curl(r: &CheckReport, p: Painter, out: &mut String) {
+    let _ = writeln!(out, "{}", p.paint(Style::Title, "Reproduce with curl"));
+    for line in curl_commands(r) {
+        let _ = writeln!(out, "  {}", esc(&line));
+    }
+}
+
+/// Shell-quote for POSIX shells.
+pub(crate) fn sh(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn curl_line(method: &str, url: &str, headers: &[Pair]) -> String {
+    let mut line = format!("curl -si -X {} {}", sh(method), sh(url));
+    for [n, v] in headers {
+        line.push_str(&format!(" -H {}", sh(&format!("{n}: {v}"))));
+    }
+    line
+}
+
+/// The preflight then the request, as a developer would type them.
+pub(crate) fn curl_commands(r: &CheckReport) -> Vec<String> {
+    let relevant = |h: &&Pair| !h[0].to_ascii_lowercase().starts_with("sec-fetch-") && !h[0].eq_ignore_ascii_case("referer");
+    r.exchanges
+        .iter()
+        .filter(|e| e.kind != "probe")
+        .map(|e| {
+            let headers: Vec<Pair> = e.request.headers.iter().filter(relevant).cloned().collect();
+            curl_line(&e.request.method, &e.request.url, &headers)
+        })
+        .collect()
+}

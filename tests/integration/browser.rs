@@ -1,0 +1,220 @@
+//! Browser parity (issue 4): real headless Chromium must agree with every cors-doctor Chromium
+//! verdict.
+//!
+//! Contract: with `/usr/bin/chromium` present, [`chromium_agrees_with_cors_doctor`] runs each case
+//! (every lab scenario's own request, plus request variants against suitable scenarios) once in
+//! Chromium — a fresh browser context per case, so no preflight-cache entry or cookie leaks — and
+//! once through `cors-doctor check --browser chromium --send-actual --format json`, against the
+//! same in-process lab, then fails on any difference in outcome, error name, console CORS line,
+//! preflight sent, Access-Control-Request-Headers, actual request sent or exposed headers, printing
+//! a case × field × Chromium × cors-doctor table. It also checks each scenario's own
+//! `expected.chromium_error` against the browser. Without Chromium it prints one loud SKIPPED line
+//! and passes, unless `CORS_DOCTOR_REQUIRE_BROWSER=1` (set by `.ci/run`).
+//!
+//! Run it alone with `cargo test --test integration browser -- --nocapture`.
+
+mod cases;
+mod cdp;
+mod chrome;
+mod doctor;
+mod facts;
+mod observe;
+mod page;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use cors_doctor_lab::{Lab, LabConfig};
+
+use cases::Case;
+use chrome::{Chromium, CHROMIUM};
+use facts::{differences, table, Facts, Wire};
+use observe::{observe, ChromiumRun, FetchSpec};
+use page::PageServer;
+
+/// Whether the browser is here; prints the SKIPPED line (or panics under CI's requirement) if not.
+fn chromium_available() -> bool {
+    if std::path::Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    let required = std::env::var("CORS_DOCTOR_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    assert!(!required, "browser parity test: {CHROMIUM} not found and CORS_DOCTOR_REQUIRE_BROWSER=1");
+    eprintln!(
+        "SKIPPED: browser parity test: {CHROMIUM} not found (set CORS_DOCTOR_REQUIRE_BROWSER=1 to make this a failure)"
+    );
+    false
+}
+
+/// Chromium's account of one case: the DevTools report and what reached the lab.
+fn chromium_side(cdp: &mut cdp::Cdp, lab: &Lab, page: &PageServer, spec: &FetchSpec) -> Result<(ChromiumRun, Wire), String> {
+    lab.clear_log();
+    let run = observe(cdp, &page.url(), spec)?;
+    let log = lab.requests();
+    let wire = Wire::from_requests(log.iter().map(|r| (r.method.as_str(), r.headers.as_slice())));
+    Ok((run, wire))
+}
+
+/// Everything the run found, for the report and the final assertion.
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    agree: usize,
+    mismatches: Vec<(String, &'static str, String, String)>,
+    lab_mismatches: Vec<(String, &'static str, String, String)>,
+    not_compared: Vec<(String, String)>,
+    browser_errors: Vec<(String, String)>,
+    missing_targets: Vec<&'static str>,
+}
+
+impl Tally {
+    /// Checks a scenario's own expectation (`expected.blocked`, `expected.chromium_error`).
+    fn check_lab_expectation(&mut self, case: &Case, run: &ChromiumRun) {
+        let Some(expected) = &case.expected else { return };
+        let blocked = run.outcome() != "allowed";
+        if blocked != expected.blocked {
+            let say = |b: bool| if b { "blocked" } else { "allowed" }.to_string();
+            self.lab_mismatches.push((case.name.clone(), "blocked", run.outcome(), say(expected.blocked)));
+        }
+        if run.cors_error != expected.chromium_error {
+            let say = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+            self.lab_mismatches.push((
+                case.name.clone(),
+                "chromium_error",
+                say(&run.cors_error),
+                say(&expected.chromium_error),
+            ));
+        }
+    }
+
+    fn compare(&mut self, case: &Case, chromium: &Facts, doctor: Result<Facts, String>) {
+        match doctor {
+            Err(why) => self.not_compared.push((case.name.clone(), why)),
+            Ok(doctor) => {
+                let diff = differences(chromium, &doctor);
+                if diff.is_empty() {
+                    self.agree += 1;
+                }
+                self.mismatches.extend(diff.into_iter().map(|(f, c, d)| (case.name.clone(), f, c, d)));
+            }
+        }
+    }
+
+    fn report(&self, elapsed: Duration) -> String {
+        let mut out = String::new();
+        if !self.missing_targets.is_empty() {
+            out.push_str(&format!(
+                "\nWARNING: variant targets missing from the lab catalogue (update cases.rs): {}\n",
+                self.missing_targets.join(", ")
+            ));
+        }
+        if !self.browser_errors.is_empty() {
+            out.push_str("\ncases Chromium could not run:\n");
+            for (case, why) in &self.browser_errors {
+                out.push_str(&format!("  {case}: {why}\n"));
+            }
+        }
+        if !self.lab_mismatches.is_empty() {
+            out.push_str("\nlab catalogue expectation vs real Chromium (field | chromium | lab expects):\n");
+            out.push_str(&table(&self.lab_mismatches));
+        }
+        if !self.not_compared.is_empty() {
+            out.push_str("\nnot compared (cors-doctor gave nothing comparable):\n");
+            for (case, why) in &self.not_compared {
+                out.push_str(&format!("  {case}: {why}\n"));
+            }
+        }
+        if !self.mismatches.is_empty() {
+            out.push_str("\nChromium vs cors-doctor mismatches:\n");
+            out.push_str(&table(&self.mismatches));
+        }
+        out.push_str(&format!(
+            "\nbrowser parity: {} cases, {} agree; {} field mismatches, {} not compared, {} lab expectation \
+             mismatches, {} browser errors; {:.1} s\n",
+            self.cases,
+            self.agree,
+            self.mismatches.len(),
+            self.not_compared.len(),
+            self.lab_mismatches.len(),
+            self.browser_errors.len(),
+            elapsed.as_secs_f64()
+        ));
+        out
+    }
+
+    fn passed(&self) -> bool {
+        self.mismatches.is_empty()
+            && self.lab_mismatches.is_empty()
+            && self.browser_errors.is_empty()
+            && self.not_compared.is_empty()
+    }
+}
+
+#[test]
+fn chromium_agrees_with_cors_doctor() {
+    if !chromium_available() {
+        return;
+    }
+    let started = Instant::now();
+    let page = PageServer::start().expect("page server");
+    let any_port: SocketAddr = "127.0.0.1:0".parse().expect("address");
+    let config = LabConfig { allowed_origins: vec![page.origin()] };
+    let lab = Lab::start_background(any_port, config).expect("lab");
+    let cases = cases::all(&lab);
+    let (browser, mut cdp) = Chromium::launch(Duration::from_secs(30)).expect("launch chromium");
+    let mut tally = Tally { cases: cases.len(), missing_targets: cases::missing_targets(), ..Tally::default() };
+    for case in &cases {
+        let (run, wire) = match chromium_side(&mut cdp, &lab, &page, &case.spec) {
+            Ok(found) => found,
+            Err(why) => {
+                tally.browser_errors.push((case.name.clone(), why));
+                continue;
+            }
+        };
+        tally.check_lab_expectation(case, &run);
+        lab.clear_log();
+        let doctor = doctor::check(&case.spec, &page.origin(), Duration::from_secs(20));
+        tally.compare(case, &Facts::from_chromium(&run, wire), doctor);
+    }
+    drop(browser);
+    let report = tally.report(started.elapsed());
+    eprintln!("{report}");
+    assert!(tally.passed(), "browser parity failed:{report}");
+}
+
+/// The observer on its own, against nothing but the page server: a cross-origin GET without
+/// `Access-Control-Allow-Origin` (`localhost` vs `127.0.0.1`, same port) must come back as a
+/// TypeError with the CDP name and the exact console line of browsers.md §2.3, and a same-origin
+/// fetch as a readable response.
+#[test]
+fn observer_reads_what_chromium_reports() {
+    if !chromium_available() {
+        return;
+    }
+    let page = PageServer::start().expect("page server");
+    let (_browser, mut cdp) = Chromium::launch(Duration::from_secs(30)).expect("launch chromium");
+    let port = page.origin().rsplit(':').next().expect("port").to_string();
+    let spec = |url: String, method: &str| FetchSpec {
+        url,
+        method: method.into(),
+        headers: vec![],
+        credentials: "same-origin".into(),
+        redirect: "follow".into(),
+        body: None,
+    };
+    let cross = format!("http://localhost:{port}/api");
+    let run = observe(&mut cdp, &page.url(), &spec(cross.clone(), "GET")).expect("observe");
+    assert_eq!(run.outcome(), "blocked", "{run:#?}");
+    assert_eq!(run.cors_error.as_deref(), Some("MissingAllowOriginHeader"), "{run:#?}");
+    let line = format!(
+        "Access to fetch at '{cross}' from origin '{}' has been blocked by CORS policy: No \
+         'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response \
+         serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.",
+        page.origin()
+    );
+    assert_eq!(run.cors_line.as_deref(), Some(line.as_str()), "{run:#?}");
+
+    let run = observe(&mut cdp, &page.url(), &spec(page.url(), "GET")).expect("observe");
+    assert_eq!(run.outcome(), "allowed", "{run:#?}");
+    assert_eq!(run.exposed_headers, ["cache-control", "content-length", "content-type"], "{run:#?}");
+    assert_eq!(run.cors_error, None);
+}

@@ -1,0 +1,92 @@
+//! Launching Debian's headless Chromium for the parity test and reaching its DevTools endpoint.
+//!
+//! Contract: [`Chromium::launch`] starts one browser process with a fresh profile directory,
+//! DevTools on a kernel-chosen loopback port (read back from `DevToolsActivePort`) and every
+//! background service that would reach the (closed) network switched off; it returns a connected
+//! [`Cdp`] or an error within a bounded time. Dropping the value kills the process and removes the
+//! profile. Nothing here knows about CORS.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::cdp::Cdp;
+
+/// Where Debian's `chromium` package puts the browser.
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A running browser; killed on drop.
+pub(crate) struct Chromium {
+    child: Child,
+    // Kept for its Drop: the profile directory goes away with the browser.
+    _profile: tempfile::TempDir,
+}
+
+impl Chromium {
+    /// Starts Chromium and connects to its browser-level DevTools endpoint.
+    pub(crate) fn launch(timeout: Duration) -> Result<(Chromium, Cdp), String> {
+        let profile = tempfile::tempdir().map_err(|e| format!("profile dir: {e}"))?;
+        let child = Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so Drop can take the renderer and utility processes with it.
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("spawn {CHROMIUM}: {e}"))?;
+        let mut browser = Chromium { child, _profile: profile };
+        let (port, path) = browser.wait_for_devtools(timeout)?;
+        let cdp = Cdp::connect(port, &path)?;
+        Ok((browser, cdp))
+    }
+
+    /// Polls `<profile>/DevToolsActivePort` (line 1: port, line 2: browser endpoint path).
+    fn wait_for_devtools(&mut self, timeout: Duration) -> Result<(u16, String), String> {
+        let file = self._profile.path().join("DevToolsActivePort");
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(found) = read_active_port(&file) {
+                return Ok(found);
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("chromium exited before DevTools came up: {status}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(format!("chromium wrote no {} within {timeout:?}", file.display()))
+    }
+}
+
+fn read_active_port(file: &Path) -> Option<(u16, String)> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let mut lines = text.lines();
+    let port = lines.next()?.trim().parse().ok()?;
+    let path = lines.next()?.trim();
+    path.starts_with("/devtools/browser/").then(|| (port, path.to_string()))
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        // `kill -KILL -- -PGID` reaches every process of the group without unsafe code.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
