@@ -22,6 +22,10 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Explain a pasted browser console error: the cause, the fix and the command to verify it.
     Explain(ExplainArgs),
+    /// Diagnose every CORS failure recorded in a DevTools/Playwright HAR export, offline.
+    Har(HarArgs),
+    /// Audit URLs for exploitable CORS misconfigurations (security review).
+    Audit(AuditArgs),
     /// Serve the scenario lab: correct and deliberately broken CORS endpoints to practise on.
     Lab(LabArgs),
     /// Start the lab in-process and diagnose a curated set of its scenarios (works offline).
@@ -135,6 +139,90 @@ pub(crate) struct ExplainArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "EXAMPLES:\n  \
+cors-doctor har session.har\n  \
+cors-doctor har session.har.gz --origin https://app.example.com --format json\n  \
+cat session.har | cors-doctor har -")]
+pub(crate) struct HarArgs {
+    /// The HAR file (`.har` or gzip-compressed `.har.gz`); `-` reads standard input.
+    pub(crate) file: PathBuf,
+    /// The page origin, for entries that do not record an Origin header.
+    #[arg(long, short = 'o')]
+    pub(crate) origin: Option<String>,
+    /// Which browsers to model.
+    #[arg(long, value_enum, default_value = "all")]
+    pub(crate) browser: BrowserArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub(crate) format: Format,
+    /// Show Cookie, Authorization and Set-Cookie values instead of redacting them.
+    #[arg(long)]
+    pub(crate) show_secrets: bool,
+}
+
+/// Output formats of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditFormat {
+    /// Summary table by severity, then details.
+    Human,
+    /// `cors-doctor/audit/v1`.
+    Json,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+}
+
+/// Severity threshold for `audit`'s exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "EXAMPLES:\n  \
+cors-doctor audit https://api.example.com/me\n  \
+cors-doctor audit --input urls.txt --cookie 'session=…' --format sarif > cors.sarif\n\n\
+Only the URLs given are contacted; probes are GET and OPTIONS requests with crafted Origin headers.")]
+pub(crate) struct AuditArgs {
+    /// URLs to audit (`-` reads them from standard input, one per line).
+    pub(crate) urls: Vec<String>,
+    /// Read URLs from a file, one per line (`#` starts a comment).
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub(crate) input: Option<PathBuf>,
+    /// A header to send with every probe ('Name: value'); repeatable.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// Cookie to send, so session-only policies are found.
+    #[arg(long, value_name = "COOKIES")]
+    pub(crate) cookie: Option<String>,
+    /// Extra methods to probe with preflights (GET is always probed); repeatable or comma-separated.
+    #[arg(long = "method", value_delimiter = ',', value_name = "METHOD")]
+    pub(crate) methods: Vec<String>,
+    /// Targets audited at once.
+    #[arg(long, default_value = "16")]
+    pub(crate) concurrency: usize,
+    /// Requests per second across all targets (0 = unlimited; for loopback tests).
+    #[arg(long, default_value = "50")]
+    pub(crate) rate: f64,
+    /// Seconds allowed for each request.
+    #[arg(long, default_value = "10", value_name = "SECONDS")]
+    pub(crate) timeout: f64,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, default_value = "medium")]
+    pub(crate) fail_on: FailOn,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub(crate) format: AuditFormat,
+    /// Do not verify TLS certificates.
+    #[arg(long, short = 'k')]
+    pub(crate) insecure: bool,
 }
 
 #[derive(Debug, Args)]

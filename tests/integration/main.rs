@@ -1,3 +1,7 @@
-//! The one integration-test binary.
+//! The one integration-test binary: user-visible behaviour of the `cors-doctor` executable
+//! against the in-process lab on loopback. No test needs the internet.
 
 mod browser;
+mod check;
+mod cli;
+mod support;

@@ -235,6 +235,10 @@ pub struct Failure {
     pub status: Option<u16>,
     /// fetch or XHR, for the console wording.
     pub initiator: Initiator,
+    /// The method of the request that failed (as sent), for Chromium's `net::ERR_FAILED` line.
+    pub method: String,
+    /// For a failed redirect hop: the Location it pointed to (WebKit names it).
+    pub redirect_location: Option<String>,
 }
 
 /// Something a browser reports without blocking (deprecations).

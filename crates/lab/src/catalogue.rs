@@ -8,7 +8,8 @@
 //!   sent from an allowed origin (shared/reference/browsers.md §2.2–2.4, §10);
 //! - server fingerprints (Server, X-Powered-By, rejection bodies) are those of real stacks
 //!   (shared/reference/ecosystem.md §4.2) so stack detection has something to find;
-//! - header lines are raw: duplicates, casing and broken values are deliberate.
+//! - header lines are raw: duplicates, casing and broken values are deliberate; only the
+//!   framing headers (`Content-Length`, `Transfer-Encoding`, `Connection`) are left to the server.
 
 use crate::scenario::{Category, Expected, Reply, Scenario, ScenarioRequest};
 
@@ -102,7 +103,10 @@ const EXPRESS_PREFLIGHT: &[(&str, &str)] = &[
     ("Access-Control-Allow-Origin", "{allowed}"),
     ("Vary", "Origin, Access-Control-Request-Headers"),
     ("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE"),
-    ("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Api-Key, X-Client-Version"),
+    (
+        "Access-Control-Allow-Headers",
+        "Content-Type, Authorization, X-Api-Key, X-Client-Version",
+    ),
 ];
 
 /// Express's automatic `OPTIONS` answer when no CORS middleware runs.
@@ -120,9 +124,15 @@ const UVICORN_PREFLIGHT: &[(&str, &str)] = &[
     ("server", "uvicorn"),
     ("vary", "Origin"),
     ("access-control-allow-origin", "{allowed}"),
-    ("access-control-allow-methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"),
+    (
+        "access-control-allow-methods",
+        "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+    ),
     ("access-control-max-age", "600"),
-    ("access-control-allow-headers", "Accept, Accept-Language, Content-Language, Content-Type, Authorization"),
+    (
+        "access-control-allow-headers",
+        "Accept, Accept-Language, Content-Language, Content-Type, Authorization",
+    ),
     ("content-type", "text/plain; charset=utf-8"),
 ];
 
@@ -360,7 +370,7 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         preflight: reply(
             405,
             "Method Not Allowed",
-            &[("Server", "Kestrel"), ("Allow", "PUT"), ("Content-Length", "0")],
+            &[("Server", "Kestrel"), ("Allow", "PUT")],
             "",
         ),
         actual: ok(
@@ -682,7 +692,6 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         preflight: ok(
             &[
                 ("vary", "origin, access-control-request-method, access-control-request-headers"),
-                ("content-length", "0"),
             ],
             "",
         ),
@@ -749,7 +758,6 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
             401,
             "Unauthorized",
             &[
-                ("Content-Length", "0"),
                 ("Server", "Kestrel"),
                 ("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"The token expired at '01/01/2026 00:00:00'\""),
             ],
@@ -1073,3 +1081,162 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         actual: ok(EXPRESS_OK, JSON_BODY),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::CATALOGUE;
+    use crate::template::PLACEHOLDERS;
+    use std::collections::HashSet;
+
+    /// Chromium's CDP `Network.CorsError` names (browsers.md §2.2).
+    const CDP_ERRORS: &[&str] = &[
+        "DisallowedByMode",
+        "InvalidResponse",
+        "WildcardOriginNotAllowed",
+        "MissingAllowOriginHeader",
+        "MultipleAllowOriginValues",
+        "InvalidAllowOriginValue",
+        "AllowOriginMismatch",
+        "InvalidAllowCredentials",
+        "CorsDisabledScheme",
+        "PreflightInvalidStatus",
+        "PreflightDisallowedRedirect",
+        "PreflightWildcardOriginNotAllowed",
+        "PreflightMissingAllowOriginHeader",
+        "PreflightMultipleAllowOriginValues",
+        "PreflightInvalidAllowOriginValue",
+        "PreflightAllowOriginMismatch",
+        "PreflightInvalidAllowCredentials",
+        "InvalidAllowMethodsPreflightResponse",
+        "InvalidAllowHeadersPreflightResponse",
+        "MethodDisallowedByPreflightResponse",
+        "HeaderDisallowedByPreflightResponse",
+        "RedirectContainsCredentials",
+    ];
+
+    /// The finding ids the core knows.
+    const FINDINGS: &[&str] = &[
+        "error-response-without-cors",
+        "preflight-auth-intercepted",
+        "preflight-not-routed",
+        "preflight-redirect",
+        "origin-near-miss",
+        "duplicate-allow-origin",
+        "wildcard-with-credentials",
+        "missing-allow-credentials",
+        "vary-origin-missing",
+        "max-age-above-cap",
+        "wildcard-covers-authorization",
+        "header-not-exposed",
+        "cookie-not-sent-cross-site",
+        "reflects-any-origin",
+        "method-case-mismatch",
+        "redirect-without-cors",
+    ];
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut seen = HashSet::new();
+        for s in CATALOGUE {
+            assert!(seen.insert(s.name), "duplicate {}", s.name);
+            let kebab = s
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            assert!(
+                kebab && !s.name.starts_with('-') && !s.name.ends_with('-'),
+                "{}",
+                s.name
+            );
+            assert!(!s.summary.contains('\n') && !s.summary.is_empty(), "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn expectations_are_consistent() {
+        for s in CATALOGUE {
+            let e = s.expected;
+            assert_eq!(e.blocked, e.chromium_error.is_some(), "{}", s.name);
+            assert!(
+                e.chromium_error.is_none_or(|c| CDP_ERRORS.contains(&c)),
+                "{}",
+                s.name
+            );
+            assert!(e.finding.is_none_or(|f| FINDINGS.contains(&f)), "{}", s.name);
+            if s.category == super::Category::Correct {
+                assert!(!e.blocked && e.finding.is_none(), "{}", s.name);
+            }
+            let preflight_error = e
+                .chromium_error
+                .is_some_and(|c| c.starts_with("Preflight") || c.ends_with("PreflightResponse"));
+            if preflight_error {
+                assert!(s.request_is_preflighted(), "{}", s.name);
+            }
+        }
+    }
+
+    #[test]
+    fn requests_are_well_formed() {
+        for s in CATALOGUE {
+            let r = s.request;
+            assert!(
+                ["omit", "same-origin", "include"].contains(&r.credentials),
+                "{}",
+                s.name
+            );
+            assert!(!r.method.is_empty() && r.method.bytes().all(|b| b.is_ascii_alphabetic()));
+            assert!(
+                r.body.is_none() || !matches!(r.method, "GET" | "HEAD"),
+                "{}",
+                s.name
+            );
+        }
+    }
+
+    #[test]
+    fn replies_use_templates_and_leave_framing_to_the_server() {
+        for s in CATALOGUE {
+            for reply in [&s.preflight, &s.actual] {
+                for (name, value) in reply.headers {
+                    let framing = ["content-length", "transfer-encoding", "connection"];
+                    assert!(
+                        !framing.contains(&name.to_ascii_lowercase().as_str()),
+                        "{}",
+                        s.name
+                    );
+                    assert!(!value.contains("localhost:3000"), "{}: literal origin", s.name);
+                    assert!(!value.contains(['\r', '\n']), "{}", s.name);
+                    for part in value.split('{').skip(1) {
+                        let name = part.split('}').next().unwrap_or("");
+                        assert!(PLACEHOLDERS.contains(&name), "{}: {{{name}}}", s.name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn redirects_point_into_the_lab() {
+        for s in CATALOGUE {
+            for reply in [&s.preflight, &s.actual] {
+                for (_, v) in reply
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| n.eq_ignore_ascii_case("location"))
+                {
+                    let path = ["{self}", "{self_swap}", "{self_https}"]
+                        .iter()
+                        .fold(*v, |v, p| v.strip_prefix(p).unwrap_or(v));
+                    let target = path.trim_matches('/');
+                    assert!(crate::find(target).is_some(), "{}: {v}", s.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn demo_is_curated() {
+        let demo = CATALOGUE.iter().filter(|s| s.in_demo).count();
+        assert!((10..=20).contains(&demo), "{demo} demo scenarios");
+    }
+}

@@ -259,7 +259,10 @@ mod tests {
 
     #[tokio::test]
     async fn truncated_head_or_body_closes_quietly() {
-        assert_eq!(exchange(b"POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\nab", short()).await, "");
+        assert_eq!(
+            exchange(b"POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\nab", short()).await,
+            ""
+        );
         let out = exchange(b"GET / HTTP/1.1\r\nHost", short()).await;
         assert!(out.starts_with("HTTP/1.1 400"), "{out}");
     }

@@ -36,9 +36,7 @@ impl ParseError {
     /// Status code and reason phrase to answer with.
     pub(crate) fn status(self) -> (u16, &'static str) {
         match self {
-            ParseError::HeadTooLarge | ParseError::TooManyHeaders => {
-                (431, "Request Header Fields Too Large")
-            }
+            ParseError::HeadTooLarge | ParseError::TooManyHeaders => (431, "Request Header Fields Too Large"),
             ParseError::BadVersion => (505, "HTTP Version Not Supported"),
             ParseError::TransferEncoding => (501, "Not Implemented"),
             _ => (400, "Bad Request"),
@@ -295,7 +293,10 @@ mod tests {
             assert!(parse(b).is_err(), "accepted {b:?}");
         }
         assert_eq!(parse("GET / HTTP/2.0\r\n\r\n"), Err(ParseError::BadVersion));
-        assert_eq!(parse_head(b"GET / HTTP/1.1\r\nX: \xff\r\n\r\n"), Err(ParseError::BadHeader));
+        assert_eq!(
+            parse_head(b"GET / HTTP/1.1\r\nX: \xff\r\n\r\n"),
+            Err(ParseError::BadHeader)
+        );
     }
 
     #[test]

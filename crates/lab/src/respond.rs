@@ -30,7 +30,8 @@ pub(crate) fn route(req: &RequestHead, host: &str, allowed: &[String]) -> Respon
     }
 }
 
-const BLANK_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>blank</title></head><body></body></html>\n";
+const BLANK_PAGE: &str =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>blank</title></head><body></body></html>\n";
 
 fn scenario_response(req: &RequestHead, path: &str, host: &str, allowed: &[String]) -> Response {
     let name = path.trim_start_matches('/');
@@ -125,20 +126,30 @@ mod tests {
             body: b"hi".to_vec(),
         };
         let s = String::from_utf8(to_bytes(&resp, false, true)).unwrap();
-        assert_eq!(s, "HTTP/1.1 200 OK\r\na: 1\r\nA: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+        assert_eq!(
+            s,
+            "HTTP/1.1 200 OK\r\na: 1\r\nA: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"
+        );
         let head = String::from_utf8(to_bytes(&resp, true, false)).unwrap();
         assert!(head.ends_with("Content-Length: 2\r\n\r\n"));
     }
 
     #[test]
     fn no_content_has_no_length_nor_body() {
-        let resp = Response { status: 204, reason: "No Content".into(), headers: vec![], body: b"x".to_vec() };
+        let resp = Response {
+            status: 204,
+            reason: "No Content".into(),
+            headers: vec![],
+            body: b"x".to_vec(),
+        };
         assert_eq!(to_bytes(&resp, false, false), b"HTTP/1.1 204 No Content\r\n\r\n");
     }
 
     #[test]
     fn routes_index_blank_scenarios_and_unknown() {
-        assert!(String::from_utf8(get("GET / HTTP/1.1\r\n\r\n").body).unwrap().contains("simple-get-allowed"));
+        assert!(String::from_utf8(get("GET / HTTP/1.1\r\n\r\n").body)
+            .unwrap()
+            .contains("simple-get-allowed"));
         assert_eq!(get("GET /__blank HTTP/1.1\r\n\r\n").status, 200);
         assert_eq!(get("GET /nope HTTP/1.1\r\n\r\n").status, 404);
         assert_eq!(get("GET /simple-get-allowed/?x=1 HTTP/1.1\r\n\r\n").status, 200);

@@ -111,7 +111,9 @@ pub struct Lab {
 
 impl std::fmt::Debug for Lab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lab").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Lab")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -154,11 +156,7 @@ impl Lab {
         Ok(lab)
     }
 
-    fn launch(
-        listener: TcpListener,
-        config: LabConfig,
-        limits: Limits,
-    ) -> std::io::Result<Lab> {
+    fn launch(listener: TcpListener, config: LabConfig, limits: Limits) -> std::io::Result<Lab> {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             allowed: config.allowed_origins,

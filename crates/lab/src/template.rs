@@ -20,6 +20,21 @@
 /// The foreign origin `{other_origin}` stands for.
 pub const OTHER_ORIGIN: &str = "https://other.example";
 
+/// Every placeholder [`expand`] knows, without braces.
+pub const PLACEHOLDERS: &[&str] = &[
+    "origin",
+    "allowed",
+    "allowed_slash",
+    "allowed_upper",
+    "allowed_port",
+    "allowed_host_swap",
+    "allowed_scheme_swap",
+    "other_origin",
+    "self",
+    "self_swap",
+    "self_https",
+];
+
 /// The allowed origin used when a configuration lists none.
 pub(crate) const DEFAULT_ALLOWED: &str = "http://localhost:3000";
 
@@ -214,6 +229,15 @@ mod tests {
         assert_eq!(expand("{self}/x", &c).unwrap(), "http://127.0.0.1:4000/x");
         assert_eq!(expand("{self_swap}/x", &c).unwrap(), "http://localhost:4000/x");
         assert_eq!(expand("{self_https}/x", &c).unwrap(), "https://127.0.0.1:4000/x");
+    }
+
+    #[test]
+    fn every_listed_placeholder_is_known() {
+        let allowed = list(&["http://localhost:3000"]);
+        let c = ctx(Some("http://localhost:3000"), &allowed);
+        for p in PLACEHOLDERS {
+            assert!(matches!(var(p, &c), Var::Value(_)), "{p}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Rules never decide the verdict (the engine does); they say why, and what else is worth knowing.
 
-use super::headers::{all_values, combined, has_header};
+use super::headers::{all_values, combined};
 use super::{Finding, Input, Role, Severity};
 use crate::model::{Credentials, Engine, ObservedResponse, Outcome};
 use crate::origin::Origin;

@@ -1,0 +1,44 @@
+//! Command-line surface: usage errors are one line and exit 2; help teaches.
+
+use crate::support::cors_doctor;
+
+#[test]
+fn bad_input_is_a_one_line_error_with_exit_2() {
+    let cases: &[&[&str]] = &[
+        &["check", "not a url", "--origin", "http://localhost:3000"],
+        &["check", "ftp://example.com/x", "--origin", "http://localhost:3000"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "localhost:3000"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000/app"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-H", "no-colon"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-H", "Cookie: a=b"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-X", "CONNECT"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--stack", "cobol"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--data", "x"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--timeout", "-1"],
+    ];
+    for args in cases {
+        let run = cors_doctor(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert_eq!(run.stderr.lines().count(), 1 + run.stderr.lines().filter(|l| l.starts_with("  hint:")).count(), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("cors-doctor: error: "), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{args:?}");
+    }
+}
+
+#[test]
+fn missing_arguments_are_usage_errors() {
+    let run = cors_doctor(&["check", "http://127.0.0.1:1/x"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--origin"), "{}", run.stderr);
+}
+
+#[test]
+fn help_teaches_with_examples_and_exit_codes() {
+    let run = cors_doctor(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("EXIT STATUS"));
+    let check = cors_doctor(&["check", "--help"]);
+    assert_eq!(check.code, 0);
+    assert!(check.stdout.contains("EXAMPLES"));
+    assert!(check.stdout.contains("--send-actual"));
+}
