@@ -20,11 +20,28 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// Print clap's message (help and version go to stdout with code 0) and map usage errors to 2.
+/// Help and version go to stdout with code 0; a usage error becomes one line plus a hint, code 2.
 pub(crate) fn usage_error(err: clap::Error) -> ExitCode {
-    let code = if err.use_stderr() { 2 } else { 0 };
-    let _ = err.print();
-    ExitCode::from(code)
+    if !err.use_stderr() {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = err.render().to_string();
+    let head: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+        .filter(|l| !l.starts_with("tip: "))
+        .collect();
+    let joined = head.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined);
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "cors-doctor: error: {message}");
+    for tip in rendered.lines().filter_map(|l| l.trim().strip_prefix("tip: ")) {
+        let _ = writeln!(stderr, "  hint: {tip}");
+    }
+    let _ = writeln!(stderr, "  hint: see `cors-doctor --help`, or `cors-doctor <command> --help`");
+    Exit::Failure.into()
 }
 
 /// Report a tool failure as one line (`cors-doctor: error: ...`) plus optional hints; exit 2.

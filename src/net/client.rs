@@ -43,9 +43,18 @@ enum Attempt {
 impl HttpTransport {
     /// Fails only on local setup problems (an unreadable `--cacert`, no runtime).
     pub(crate) fn new(cfg: TransportConfig) -> anyhow::Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let tls = TlsSetup::new(cfg.insecure, cfg.cacert.as_deref())?;
-        Ok(HttpTransport { runtime, state: State { cfg, tls, pool: Vec::new() } })
+        Ok(HttpTransport {
+            runtime,
+            state: State {
+                cfg,
+                tls,
+                pool: Vec::new(),
+            },
+        })
     }
 }
 
@@ -65,7 +74,11 @@ impl Transport for HttpTransport {
 }
 
 fn timed_out(limit: Duration, phase: Phase, target: &Target) -> TransportError {
-    let what = format!("request timed out after {} ms {}", limit.as_millis(), phase.describe());
+    let what = format!(
+        "request timed out after {} ms {}",
+        limit.as_millis(),
+        phase.describe()
+    );
     TransportError::at(NetStage::Timeout, what, &target.authority())
 }
 
@@ -138,7 +151,12 @@ async fn attempt(
 }
 
 /// Resolve, connect and (for https) run the TLS handshake, choosing HTTP/2 when ALPN says so.
-async fn open(cfg: &TransportConfig, tls: &mut TlsSetup, target: &Target, ctx: &Ctx<'_>) -> Result<Conn, TransportError> {
+async fn open(
+    cfg: &TransportConfig,
+    tls: &mut TlsSetup,
+    target: &Target,
+    ctx: &Ctx<'_>,
+) -> Result<Conn, TransportError> {
     ctx.phase.set(Phase::Resolve);
     let addrs = conn::resolve(target).await?;
     ctx.phase.set(Phase::Connect);

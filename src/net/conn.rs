@@ -6,7 +6,7 @@
 //! unreachable → `connect`, an attempt past its timeout → `timeout`.
 
 use std::cell::Cell;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -41,7 +41,9 @@ impl Target {
             Some(url::Host::Ipv6(ip)) => ip.to_string(),
             None => return Err(unsupported(url, "URL has no host")),
         };
-        let port = url.port_or_known_default().unwrap_or(if https { 443 } else { 80 });
+        let port = url
+            .port_or_known_default()
+            .unwrap_or(if https { 443 } else { 80 });
         Ok(Target { https, host, port })
     }
 
@@ -99,14 +101,31 @@ pub(crate) async fn resolve(target: &Target) -> Result<Vec<SocketAddr>, Transpor
         return Ok(vec![SocketAddr::new(ip, target.port)]);
     }
     let fail = |what: String| TransportError::at(NetStage::Dns, what, &target.authority());
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((target.host.as_str(), target.port))
-        .await
-        .map_err(|e| fail(format!("could not resolve host {}: {}", target.host, describe_io(&e))))?
-        .collect();
+    let addrs = lookup(target.host.clone(), target.port).await.map_err(|e| {
+        fail(format!(
+            "could not resolve host {}: {}",
+            target.host,
+            describe_io(&e)
+        ))
+    })?;
     if addrs.is_empty() {
         return Err(fail(format!("host {} resolved to no addresses", target.host)));
     }
     Ok(addrs)
+}
+
+/// `getaddrinfo` on a detached thread: tokio's blocking pool would make dropping the transport
+/// wait for a resolver stuck past our deadline.
+async fn lookup(host: String, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("cors-doctor-dns".into())
+        .spawn(move || {
+            let result = (host.as_str(), port).to_socket_addrs().map(Iterator::collect);
+            let _ = tx.send(result);
+        })?;
+    rx.await
+        .unwrap_or_else(|_| Err(std::io::Error::other("resolver thread ended without an answer")))
 }
 
 /// Connect to the first address that accepts, in resolution order.
@@ -127,15 +146,25 @@ pub(crate) async fn connect_tcp(
             Err(_) => last = Some(connect_timed_out(target, addr, connect_timeout)),
         }
     }
-    Err(last.unwrap_or_else(|| TransportError::at(NetStage::Connect, "no address to connect to", &target.authority())))
+    Err(last.unwrap_or_else(|| {
+        TransportError::at(NetStage::Connect, "no address to connect to", &target.authority())
+    }))
 }
 
 fn connect_error(target: &Target, addr: SocketAddr, err: &std::io::Error) -> TransportError {
-    TransportError::at(NetStage::Connect, format!("{}{}", describe_io(err), via(target, addr)), &target.authority())
+    TransportError::at(
+        NetStage::Connect,
+        format!("{}{}", describe_io(err), via(target, addr)),
+        &target.authority(),
+    )
 }
 
 fn connect_timed_out(target: &Target, addr: SocketAddr, limit: Duration) -> TransportError {
-    let what = format!("connect timed out after {} ms{}", limit.as_millis(), via(target, addr));
+    let what = format!(
+        "connect timed out after {} ms{}",
+        limit.as_millis(),
+        via(target, addr)
+    );
     TransportError::at(NetStage::Timeout, what, &target.authority())
 }
 

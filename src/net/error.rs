@@ -98,7 +98,9 @@ fn strip_os_code(text: &str) -> String {
 
 /// Collapse control characters so a message stays on one line.
 fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -119,6 +121,9 @@ mod tests {
 
     #[test]
     fn os_codes_are_stripped() {
-        assert_eq!(strip_os_code("Network is unreachable (os error 101)"), "network is unreachable");
+        assert_eq!(
+            strip_os_code("Network is unreachable (os error 101)"),
+            "network is unreachable"
+        );
     }
 }

@@ -55,7 +55,12 @@ pub(crate) enum Framing {
 
 impl H1Conn {
     pub(crate) fn new(io: Box<dyn Io>, remote: SocketAddr) -> Self {
-        H1Conn { io, buf: Vec::new(), remote, received: 0 }
+        H1Conn {
+            io,
+            buf: Vec::new(),
+            remote,
+            received: 0,
+        }
     }
 
     /// Send `req` and read the whole response. Returns it and whether the connection may be reused.
@@ -65,7 +70,8 @@ impl H1Conn {
         target: &Target,
         ctx: &Ctx<'_>,
     ) -> Result<(WireResponse, bool), H1Error> {
-        let wire = encode_request(req, target, ctx.user_agent).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
+        let wire =
+            encode_request(req, target, ctx.user_agent).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
         self.received = 0;
         self.buf.clear();
         ctx.phase.set(Phase::Send);
@@ -118,12 +124,17 @@ impl H1Conn {
                 return Ok(head);
             }
         }
-        Err(fatal(NetStage::Protocol, format!("more than {MAX_INTERIM} interim (1xx) responses"), ctx))
+        Err(fatal(
+            NetStage::Protocol,
+            format!("more than {MAX_INTERIM} interim (1xx) responses"),
+            ctx,
+        ))
     }
 
     async fn read_head(&mut self, ctx: &Ctx<'_>) -> Result<Head, H1Error> {
         loop {
-            let parsed = parse_head(&self.buf, ctx.max_header_bytes).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
+            let parsed =
+                parse_head(&self.buf, ctx.max_header_bytes).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
             if let Some((head, used)) = parsed {
                 self.buf.drain(..used);
                 return Ok(head);
@@ -131,7 +142,9 @@ impl H1Conn {
             match self.fill().await {
                 Ok(0) => return Err(self.closed_in_head(ctx)),
                 Ok(_) => {}
-                Err(e) if self.received == 0 => return Err(H1Error::Stale(TransportError::from_io(&e, &ctx.authority))),
+                Err(e) if self.received == 0 => {
+                    return Err(H1Error::Stale(TransportError::from_io(&e, &ctx.authority)))
+                }
                 Err(e) => return Err(H1Error::Fatal(TransportError::from_io(&e, &ctx.authority))),
             }
         }
@@ -139,9 +152,17 @@ impl H1Conn {
 
     fn closed_in_head(&self, ctx: &Ctx<'_>) -> H1Error {
         if self.received == 0 {
-            H1Error::Stale(TransportError::at(NetStage::Protocol, "connection closed before any response", &ctx.authority))
+            H1Error::Stale(TransportError::at(
+                NetStage::Protocol,
+                "connection closed before any response",
+                &ctx.authority,
+            ))
         } else {
-            fatal(NetStage::Protocol, "connection closed in the middle of the response head", ctx)
+            fatal(
+                NetStage::Protocol,
+                "connection closed in the middle of the response head",
+                ctx,
+            )
         }
     }
 
@@ -160,7 +181,11 @@ impl H1Conn {
     async fn read_exact(&mut self, mut n: u64, sink: &mut Sink, ctx: &Ctx<'_>) -> Result<(), TransportError> {
         while n > 0 {
             if self.buf.is_empty() && self.fill().await.map_err(|e| io_err(&e, ctx))? == 0 {
-                return Err(TransportError::at(NetStage::Protocol, format!("connection closed with {n} body bytes missing"), &ctx.authority));
+                return Err(TransportError::at(
+                    NetStage::Protocol,
+                    format!("connection closed with {n} body bytes missing"),
+                    &ctx.authority,
+                ));
             }
             let take = self.buf.len().min(usize::try_from(n).unwrap_or(usize::MAX));
             let room = sink.push(&self.buf[..take]);
@@ -246,7 +271,11 @@ fn io_err(e: &std::io::Error, ctx: &Ctx<'_>) -> TransportError {
 }
 
 fn chunk_err(what: &str, ctx: &Ctx<'_>) -> TransportError {
-    TransportError::at(NetStage::Protocol, format!("bad chunked encoding: {what}"), &ctx.authority)
+    TransportError::at(
+        NetStage::Protocol,
+        format!("bad chunked encoding: {what}"),
+        &ctx.authority,
+    )
 }
 
 /// The kept part of a body.
@@ -258,7 +287,11 @@ pub(crate) struct Sink {
 
 impl Sink {
     pub(crate) fn new(cap: usize) -> Self {
-        Sink { data: Vec::new(), cap, truncated: false }
+        Sink {
+            data: Vec::new(),
+            cap,
+            truncated: false,
+        }
     }
 
     /// Keep what fits; returns false once the cap is reached (the caller decides if more followed).
@@ -276,28 +309,51 @@ impl Sink {
 
 /// Serialize the request: `Host` first when absent, the given headers in order and case, then
 /// `User-Agent` and `Content-Length` when absent. Refuses bytes that would split the request.
-pub(crate) fn encode_request(req: &WireRequest, target: &Target, user_agent: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn encode_request(
+    req: &WireRequest,
+    target: &Target,
+    user_agent: &str,
+) -> Result<Vec<u8>, String> {
     check_token("method", &req.method)?;
     let has = |name: &str| req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-    let mut lines = vec![format!("{} {} HTTP/1.1", req.method, request_target(&req.url))];
+    let mut wire = format!("{} {} HTTP/1.1\r\n", req.method, request_target(&req.url)).into_bytes();
     if !has("host") {
-        lines.push(format!("Host: {}", host_header(&req.url, target)));
+        push_header(&mut wire, "Host", &host_header(&req.url, target))?;
     }
     for (name, value) in &req.headers {
-        check_token("header name", name)?;
-        check_value(name, value)?;
-        lines.push(format!("{name}: {value}"));
+        push_header(&mut wire, name, value)?;
     }
     if !has("user-agent") && !user_agent.is_empty() {
-        check_value("User-Agent", user_agent)?;
-        lines.push(format!("User-Agent: {user_agent}"));
+        push_header(&mut wire, "User-Agent", user_agent)?;
     }
     if let Some(body) = req.body.as_ref().filter(|_| !has("content-length")) {
-        lines.push(format!("Content-Length: {}", body.len()));
+        push_header(&mut wire, "Content-Length", &body.len().to_string())?;
     }
-    let mut wire = (lines.join("\r\n") + "\r\n\r\n").into_bytes();
+    wire.extend_from_slice(b"\r\n");
     wire.extend_from_slice(req.body.as_deref().unwrap_or_default());
     Ok(wire)
+}
+
+fn push_header(wire: &mut Vec<u8>, name: &str, value: &str) -> Result<(), String> {
+    check_token("header name", name)?;
+    let value = value_bytes(value);
+    if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(format!(
+            "refusing to send header {name}: value contains CR, LF or NUL"
+        ));
+    }
+    wire.extend_from_slice(name.as_bytes());
+    wire.extend_from_slice(b": ");
+    wire.extend_from_slice(&value);
+    wire.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// A header value's bytes: Latin-1 when every char is at most U+00FF (a ByteString, which is what
+/// `fetch()` sends), UTF-8 otherwise (fetch() would have thrown; send something rather than fail).
+pub(crate) fn value_bytes(value: &str) -> Vec<u8> {
+    let latin1: Option<Vec<u8>> = value.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
+    latin1.unwrap_or_else(|| value.as_bytes().to_vec())
 }
 
 /// Path and query, never the fragment.
@@ -317,19 +373,14 @@ fn host_header(url: &url::Url, target: &Target) -> String {
 }
 
 fn check_token(what: &str, s: &str) -> Result<(), String> {
-    let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if ok {
         Ok(())
     } else {
         Err(format!("refusing to send invalid {what} {s:?}"))
     }
-}
-
-fn check_value(name: &str, value: &str) -> Result<(), String> {
-    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(format!("refusing to send header {name}: value contains CR, LF or NUL"));
-    }
-    Ok(())
 }
 
 /// Parse a response head from the start of `buf`: `Ok(None)` while incomplete.
@@ -351,7 +402,11 @@ pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, u
 }
 
 fn head_of(resp: &httparse::Response<'_, '_>, buf: &[u8]) -> Head {
-    let headers = resp.headers.iter().map(|h| (h.name.to_owned(), unfold(h.value))).collect();
+    let headers = resp
+        .headers
+        .iter()
+        .map(|h| (h.name.to_owned(), unfold(h.value)))
+        .collect();
     Head {
         status: resp.code.unwrap_or(0),
         reason: raw_reason(buf),
@@ -373,13 +428,20 @@ fn parse_error(e: httparse::Error, buf: &[u8]) -> String {
 }
 
 fn quoted_first_line(buf: &[u8]) -> String {
-    let end = buf.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(buf.len()).min(80);
+    let end = buf
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap_or(buf.len())
+        .min(80);
     format!("{:?}", latin1(&buf[..end]))
 }
 
 /// The reason phrase straight from the status line, Latin-1 (httparse drops non-UTF-8 ones).
 fn raw_reason(buf: &[u8]) -> String {
-    let end = buf.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(buf.len());
+    let end = buf
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap_or(buf.len());
     let line = &buf[..end];
     let mut parts = line.splitn(2, |&b| b == b' ');
     parts.next();
@@ -425,8 +487,16 @@ pub(crate) fn framing(method: &str, head: &Head) -> Result<Framing, String> {
     }
     let te = values(head, "transfer-encoding");
     if !te.is_empty() {
-        let last = te.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty()).last();
-        return Ok(if last.is_some_and(|c| c.eq_ignore_ascii_case("chunked")) { Framing::Chunked } else { Framing::Close });
+        let last = te
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|s| !s.is_empty());
+        return Ok(if last.is_some_and(|c| c.eq_ignore_ascii_case("chunked")) {
+            Framing::Chunked
+        } else {
+            Framing::Close
+        });
     }
     content_length(&values(head, "content-length")).map(|n| n.map_or(Framing::Close, Framing::Length))
 }
@@ -448,7 +518,11 @@ fn content_length(raw: &[&str]) -> Result<Option<u64>, String> {
 }
 
 fn values<'a>(head: &'a Head, name: &str) -> Vec<&'a str> {
-    head.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+    head.headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect()
 }
 
 /// Whether the server lets the connection stay open after this response.
@@ -507,11 +581,19 @@ mod tests {
     #[test]
     fn incomplete_heads_wait_and_garbage_fails() {
         assert!(parse_head(b"HTTP/1.1 200 OK\r\nX: y", 100).unwrap().is_none());
-        assert!(parse_head(b"hello world\r\n\r\n", 100).unwrap_err().starts_with("invalid status line"));
+        assert!(parse_head(b"hello world\r\n\r\n", 100)
+            .unwrap_err()
+            .starts_with("invalid status line"));
         assert!(parse_head(b"<html>", 100).is_err());
-        assert_eq!(parse_head(&[b'x'; 10], 5).unwrap_err(), "invalid status line \"xxxxxxxxxx\"");
+        assert_eq!(
+            parse_head(&[b'x'; 10], 5).unwrap_err(),
+            "invalid status line \"xxxxxxxxxx\""
+        );
         let big = [b"HTTP/1.1 200 OK\r\nX: ".as_slice(), &[b'a'; 200]].concat();
-        assert_eq!(parse_head(&big, 100).unwrap_err(), "response headers exceed 100 bytes");
+        assert_eq!(
+            parse_head(&big, 100).unwrap_err(),
+            "response headers exceed 100 bytes"
+        );
     }
 
     #[test]
@@ -521,28 +603,47 @@ mod tests {
             raw.extend_from_slice(b"A: b\r\n");
         }
         raw.extend_from_slice(b"\r\n");
-        assert!(parse_head(&raw, 1 << 20).unwrap_err().starts_with("too many response headers"));
+        assert!(parse_head(&raw, 1 << 20)
+            .unwrap_err()
+            .starts_with("too many response headers"));
     }
 
     #[test]
     fn framing_follows_rfc9112() {
         let h = |raw: &[u8]| head(raw);
-        assert_eq!(framing("HEAD", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")), Ok(Framing::Empty));
-        assert_eq!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n")), Ok(Framing::Length(5)));
-        assert!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")).is_err());
+        assert_eq!(
+            framing("HEAD", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")),
+            Ok(Framing::Empty)
+        );
+        assert_eq!(
+            framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n")),
+            Ok(Framing::Length(5))
+        );
+        assert!(framing(
+            "GET",
+            &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")
+        )
+        .is_err());
         assert!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\n")).is_err());
         let chunked = h(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\nContent-Length: 3\r\n\r\n");
         assert_eq!(framing("GET", &chunked), Ok(Framing::Chunked));
         assert_eq!(framing("GET", &h(b"HTTP/1.1 200 OK\r\n\r\n")), Ok(Framing::Close));
-        assert_eq!(framing("GET", &h(b"HTTP/1.1 304 Not Modified\r\n\r\n")), Ok(Framing::Empty));
+        assert_eq!(
+            framing("GET", &h(b"HTTP/1.1 304 Not Modified\r\n\r\n")),
+            Ok(Framing::Empty)
+        );
     }
 
     #[test]
     fn keep_alive_rules() {
         assert!(keep_alive(&head(b"HTTP/1.1 200 OK\r\n\r\n")));
-        assert!(!keep_alive(&head(b"HTTP/1.1 200 OK\r\nConnection: Close\r\n\r\n")));
+        assert!(!keep_alive(&head(
+            b"HTTP/1.1 200 OK\r\nConnection: Close\r\n\r\n"
+        )));
         assert!(!keep_alive(&head(b"HTTP/1.0 200 OK\r\n\r\n")));
-        assert!(keep_alive(&head(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n")));
+        assert!(keep_alive(&head(
+            b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n"
+        )));
     }
 
     #[test]
@@ -573,12 +674,28 @@ mod tests {
     }
 
     #[test]
-    fn header_injection_is_refused() {
+    fn values_are_byte_strings_and_injection_is_refused() {
         let url = url::Url::parse("http://h/").unwrap();
         let target = Target::from_url(&url).unwrap();
-        let req = WireRequest { method: "GET".into(), url, headers: vec![("X".into(), "a\r\nB: c".into())], body: None };
+        let req = WireRequest {
+            method: "GET".into(),
+            url,
+            headers: vec![("X".into(), "a\r\nB: c".into())],
+            body: None,
+        };
         assert!(encode_request(&req, &target, "").is_err());
-        let bad_method = WireRequest { method: "GE T".into(), ..req };
+        let latin = WireRequest {
+            headers: vec![("X".into(), "caf\u{e9}".into())],
+            ..req.clone()
+        };
+        assert!(encode_request(&latin, &target, "")
+            .unwrap()
+            .windows(7)
+            .any(|w| w == b"X: caf\xe9"));
+        let bad_method = WireRequest {
+            method: "GE T".into(),
+            ..req
+        };
         assert!(encode_request(&bad_method, &target, "").is_err());
     }
 }

@@ -15,7 +15,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 
 use super::conn::{Ctx, Io, Phase};
 use super::error::{NetStage, TransportError};
-use super::h1::Sink;
+use super::h1::{value_bytes, Sink};
 use super::{latin1, WireRequest, WireResponse};
 
 /// An open HTTP/2 connection; its driver task runs on the transport's runtime.
@@ -39,7 +39,10 @@ pub(crate) async fn handshake(
 ) -> Result<H2Conn, TransportError> {
     let mut builder = hyper::client::conn::http2::Builder::new(TokioExecutor::new());
     builder.max_header_list_size(u32::try_from(max_header_bytes).unwrap_or(u32::MAX));
-    let (send, conn) = builder.handshake(TokioIo::new(io)).await.map_err(|e| hyper_error(&e, authority))?;
+    let (send, conn) = builder
+        .handshake(TokioIo::new(io))
+        .await
+        .map_err(|e| hyper_error(&e, authority))?;
     tokio::spawn(async move {
         // The driver ends with the connection; its error surfaces through the request futures.
         let _ = conn.await;
@@ -54,13 +57,24 @@ impl H2Conn {
     }
 
     /// Send `req` on a new stream and read the response, body capped.
-    pub(crate) async fn exchange(&mut self, req: &WireRequest, ctx: &Ctx<'_>) -> Result<WireResponse, H2Error> {
+    pub(crate) async fn exchange(
+        &mut self,
+        req: &WireRequest,
+        ctx: &Ctx<'_>,
+    ) -> Result<WireResponse, H2Error> {
         let request = build_request(req, ctx.user_agent)
             .map_err(|m| H2Error::Fatal(TransportError::at(NetStage::Protocol, m, &ctx.authority)))?;
         ctx.phase.set(Phase::Send);
-        self.send.ready().await.map_err(|e| H2Error::Stale(hyper_error(&e, &ctx.authority)))?;
+        self.send
+            .ready()
+            .await
+            .map_err(|e| H2Error::Stale(hyper_error(&e, &ctx.authority)))?;
         ctx.phase.set(Phase::Head);
-        let response = self.send.send_request(request).await.map_err(|e| stale_or_fatal(&e, &ctx.authority))?;
+        let response = self
+            .send
+            .send_request(request)
+            .await
+            .map_err(|e| stale_or_fatal(&e, &ctx.authority))?;
         ctx.phase.set(Phase::Body);
         let (parts, mut body) = response.into_parts();
         let mut sink = Sink::new(ctx.max_body_bytes);
@@ -73,7 +87,11 @@ impl H2Conn {
                 break;
             }
         }
-        let headers = parts.headers.iter().map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes()))).collect();
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes())))
+            .collect();
         Ok(WireResponse {
             status: parts.status.as_u16(),
             reason: String::new(),
@@ -89,18 +107,31 @@ impl H2Conn {
 
 /// Headers HTTP/2 forbids (RFC 9113 §8.2.2) or carries as a pseudo-header.
 fn dropped_in_h2(name: &str) -> bool {
-    ["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n))
+    [
+        "host",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "upgrade",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 fn build_request(req: &WireRequest, user_agent: &str) -> Result<Request<Full<Bytes>>, String> {
-    let method = Method::from_bytes(req.method.as_bytes()).map_err(|_| format!("invalid method {:?}", req.method))?;
-    let uri: Uri = req.url[..url::Position::AfterQuery].parse().map_err(|e| format!("invalid URL for HTTP/2: {e}"))?;
-    let mut builder = Request::builder().method(method).uri(uri).version(Version::HTTP_2);
+    let method =
+        Method::from_bytes(req.method.as_bytes()).map_err(|_| format!("invalid method {:?}", req.method))?;
+    let uri: Uri = req.url[..url::Position::AfterQuery]
+        .parse()
+        .map_err(|e| format!("invalid URL for HTTP/2: {e}"))?;
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(uri)
+        .version(Version::HTTP_2);
     let has = |name: &str| req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     for (name, value) in req.headers.iter().filter(|(n, _)| !dropped_in_h2(n)) {
-        builder = builder.header(name.as_str(), value.as_str());
+        builder = builder.header(name.as_str(), value_bytes(value));
     }
     if !has("user-agent") && !user_agent.is_empty() {
         builder = builder.header("user-agent", user_agent);
@@ -109,7 +140,9 @@ fn build_request(req: &WireRequest, user_agent: &str) -> Result<Request<Full<Byt
     if req.body.is_some() && !has("content-length") {
         builder = builder.header("content-length", body.len().to_string());
     }
-    builder.body(Full::new(Bytes::from(body))).map_err(|e| format!("refusing to send request: {e}"))
+    builder
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| format!("refusing to send request: {e}"))
 }
 
 fn stale_or_fatal(e: &hyper::Error, authority: &str) -> H2Error {
@@ -131,7 +164,11 @@ fn hyper_error(e: &hyper::Error, authority: &str) -> TransportError {
         chain.push(err.to_string());
         source = err.source();
     }
-    TransportError::at(NetStage::Protocol, format!("HTTP/2: {}", chain.join(": ")), authority)
+    TransportError::at(
+        NetStage::Protocol,
+        format!("HTTP/2: {}", chain.join(": ")),
+        authority,
+    )
 }
 
 #[cfg(test)]
@@ -143,7 +180,10 @@ mod tests {
         let req = WireRequest {
             method: "patch".into(),
             url: url::Url::parse("https://h.test/p?q#f").unwrap(),
-            headers: vec![("Host".into(), "h.test".into()), ("Origin".into(), "https://o".into())],
+            headers: vec![
+                ("Host".into(), "h.test".into()),
+                ("Origin".into(), "https://o".into()),
+            ],
             body: Some(b"x".to_vec()),
         };
         let built = build_request(&req, "ua").unwrap();

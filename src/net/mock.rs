@@ -33,7 +33,10 @@ impl MockTransport {
     pub(crate) fn on(self, method: &str, url: &str, outcome: Result<WireResponse, TransportError>) -> Self {
         let method = method.to_owned();
         let url = url::Url::parse(url).map_or_else(|_| url.to_owned(), String::from);
-        self.on_fn(move |req| req.method == method && req.url.as_str() == url, outcome)
+        self.on_fn(
+            move |req| req.method == method && req.url.as_str() == url,
+            outcome,
+        )
     }
 
     /// Answer the next request `matcher` accepts.
@@ -42,7 +45,11 @@ impl MockTransport {
         matcher: impl Fn(&WireRequest) -> bool + 'static,
         outcome: Result<WireResponse, TransportError>,
     ) -> Self {
-        self.steps.push(Step { matcher: Box::new(matcher), outcome, used: false });
+        self.steps.push(Step {
+            matcher: Box::new(matcher),
+            outcome,
+            used: false,
+        });
         self
     }
 
@@ -63,7 +70,10 @@ impl Transport for MockTransport {
             }
             None => Err(TransportError {
                 stage: NetStage::Protocol,
-                message: format!("mock transport: no scripted response for {} {}", req.method, req.url),
+                message: format!(
+                    "mock transport: no scripted response for {} {}",
+                    req.method, req.url
+                ),
             }),
         }
     }
@@ -74,14 +84,26 @@ mod tests {
     use super::*;
 
     fn req(method: &str, url: &str) -> WireRequest {
-        WireRequest { method: method.into(), url: url::Url::parse(url).unwrap(), headers: vec![], body: None }
+        WireRequest {
+            method: method.into(),
+            url: url::Url::parse(url).unwrap(),
+            headers: vec![],
+            body: None,
+        }
     }
 
     #[test]
     fn steps_are_consumed_in_order_and_requests_recorded() {
-        let refused = TransportError { stage: NetStage::Connect, message: "connection refused (h:1)".into() };
+        let refused = TransportError {
+            stage: NetStage::Connect,
+            message: "connection refused (h:1)".into(),
+        };
         let mut mock = MockTransport::new()
-            .on("OPTIONS", "http://h:1/x", Ok(WireResponse::new(204).with_header("A", "b")))
+            .on(
+                "OPTIONS",
+                "http://h:1/x",
+                Ok(WireResponse::new(204).with_header("A", "b")),
+            )
             .on("GET", "http://h:1/x", Ok(WireResponse::new(200)))
             .on_fn(|r| r.method == "GET", Err(refused.clone()));
         assert_eq!(mock.send(&req("OPTIONS", "http://h:1/x")).unwrap().status, 204);

@@ -10,11 +10,12 @@
 //! - the trait is synchronous on purpose: [`HttpTransport`] owns a current-thread tokio runtime and
 //!   blocks on each request so the check command's state machine stays a plain loop.
 
+mod client;
 mod conn;
 mod error;
 mod h1;
 mod h2;
-mod client;
+#[cfg(test)]
 mod mock;
 mod tls;
 
@@ -25,11 +26,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[allow(unused_imports)] // wired by the check command
-pub(crate) use error::{NetStage, TransportError};
 #[allow(unused_imports)]
 pub(crate) use client::HttpTransport;
-#[allow(unused_imports)]
+#[allow(unused_imports)] // wired by the check command
+pub(crate) use error::{NetStage, TransportError};
+#[cfg(test)]
+#[allow(unused_imports)] // for the check command's tests
 pub(crate) use mock::MockTransport;
 
 /// A request exactly as it goes on the wire.

@@ -34,7 +34,11 @@ impl TlsSetup {
             Some(path) => read_pem_certs(path)?,
             None => Vec::new(),
         };
-        Ok(TlsSetup { insecure, extra_roots, config: None })
+        Ok(TlsSetup {
+            insecure,
+            extra_roots,
+            config: None,
+        })
     }
 
     /// The client config, built once.
@@ -51,22 +55,33 @@ impl TlsSetup {
 }
 
 fn read_pem_certs(path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read --cacert {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read --cacert {}", path.display()))?;
     let certs = rustls_pemfile::certs(&mut BufReader::new(file))
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("--cacert {} is not a valid PEM file", path.display()))?;
-    anyhow::ensure!(!certs.is_empty(), "--cacert {} contains no PEM certificate", path.display());
+    anyhow::ensure!(
+        !certs.is_empty(),
+        "--cacert {} contains no PEM certificate",
+        path.display()
+    );
     Ok(certs)
 }
 
 fn build_config(insecure: bool, extra: &[CertificateDer<'static>]) -> Result<ClientConfig, rustls::Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
+    let builder =
+        ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
     let mut config = if insecure {
         let verifier = Arc::new(NoCertificateVerification(provider));
-        builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth()
     } else {
-        builder.with_root_certificates(root_store(extra)).with_no_client_auth()
+        builder
+            .with_root_certificates(root_store(extra))
+            .with_no_client_auth()
     };
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
@@ -87,8 +102,13 @@ pub(crate) async fn handshake(
     config: Arc<ClientConfig>,
 ) -> Result<(TlsStream<TcpStream>, bool), TransportError> {
     let authority = target.authority();
-    let name = ServerName::try_from(target.host.clone())
-        .map_err(|_| TransportError::at(NetStage::Tls, format!("invalid TLS server name {:?}", target.host), &authority))?;
+    let name = ServerName::try_from(target.host.clone()).map_err(|_| {
+        TransportError::at(
+            NetStage::Tls,
+            format!("invalid TLS server name {:?}", target.host),
+            &authority,
+        )
+    })?;
     let stream = tokio_rustls::TlsConnector::from(config)
         .connect(name, tcp)
         .await
@@ -99,10 +119,14 @@ pub(crate) async fn handshake(
 
 /// Say which TLS check failed.
 fn classify(err: &std::io::Error, target: &Target) -> TransportError {
-    let rustls_err = err.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    let rustls_err = err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
     let what = match rustls_err {
         Some(rustls::Error::InvalidCertificate(cert)) => describe_cert_error(cert, &target.host),
-        Some(rustls::Error::AlertReceived(alert)) => format!("handshake failed: the server sent alert {alert:?}"),
+        Some(rustls::Error::AlertReceived(alert)) => {
+            format!("handshake failed: the server sent alert {alert:?}")
+        }
         Some(rustls::Error::InvalidMessage(_)) => {
             format!("handshake failed: the server's reply is not TLS ({err}); is this a plain-HTTP port?")
         }
@@ -123,7 +147,9 @@ fn describe_cert_error(err: &CertificateError, host: &str) -> String {
         CertificateError::UnknownIssuer => {
             "certificate chain not trusted: unknown issuer (pass --cacert FILE, or --insecure)".to_owned()
         }
-        CertificateError::Expired | CertificateError::ExpiredContext { .. } => "certificate expired".to_owned(),
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "certificate expired".to_owned()
+        }
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
             "certificate not valid yet".to_owned()
         }

@@ -104,6 +104,10 @@ fn exchanges(r: &CheckReport, p: Painter, out: &mut String) {
     let mut n = 2;
     let failing = failing_header(r);
     for e in &r.exchanges {
+        if e.kind == "probe" {
+            probe_line(e, p, out);
+            continue;
+        }
         let title = match e.kind {
             "preflight" => "Preflight",
             "probe" => "Probe (foreign origin)",
@@ -116,6 +120,21 @@ fn exchanges(r: &CheckReport, p: Painter, out: &mut String) {
     if !r.exchanges.iter().any(|e| e.kind == "actual") && r.next_step.is_some() {
         let _ = writeln!(out, "{}\n   not sent (see Next step)\n", p.paint(Style::Title, &format!("{n}. Request  {} {}", esc(&r.request.method), esc(&r.request.url))));
     }
+}
+
+/// The reflection probe in one line: what a foreign origin got back.
+fn probe_line(e: &ExchangeOut, p: Painter, out: &mut String) {
+    let probe = e.request.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("origin")).map(|[_, v]| v.as_str()).unwrap_or("");
+    let acao = e.response.as_ref().and_then(|resp| {
+        resp.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("access-control-allow-origin")).map(|[_, v]| v.clone())
+    });
+    let verdict = match &acao {
+        Some(v) if v == probe => p.paint(Style::Bad, "reflected: any origin is trusted"),
+        Some(v) => p.paint(Style::Good, &format!("not reflected (got {})", esc(v))),
+        None => p.paint(Style::Good, "no Access-Control-Allow-Origin: not trusted"),
+    };
+    let _ = writeln!(out, "{}", p.paint(Style::Title, "Origin reflection probe"));
+    let _ = writeln!(out, "   {} {} with Origin: {} → {}\n", esc(&e.request.method), esc(&e.request.url), esc(probe), verdict);
 }
 
 /// The response header that made the first blocked browser fail, with what it should have been.
@@ -270,10 +289,13 @@ pub(crate) fn sh(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-fn curl_line(method: &str, url: &str, headers: &[Pair]) -> String {
+fn curl_line(method: &str, url: &str, headers: &[Pair], body: Option<&str>) -> String {
     let mut line = format!("curl -si -X {} {}", sh(method), sh(url));
     for [n, v] in headers {
         line.push_str(&format!(" -H {}", sh(&format!("{n}: {v}"))));
+    }
+    if let Some(body) = body {
+        line.push_str(&format!(" --data-raw {}", sh(body)));
     }
     line
 }
@@ -286,7 +308,8 @@ pub(crate) fn curl_commands(r: &CheckReport) -> Vec<String> {
         .filter(|e| e.kind != "probe")
         .map(|e| {
             let headers: Vec<Pair> = e.request.headers.iter().filter(relevant).cloned().collect();
-            curl_line(&e.request.method, &e.request.url, &headers)
+            let body = (e.kind == "actual").then_some(r.request.body.as_deref()).flatten();
+            curl_line(&e.request.method, &e.request.url, &headers, body)
         })
         .collect()
 }

@@ -26,11 +26,6 @@ impl Painter {
         Painter { color: !no_color && std::io::stdout().is_terminal() }
     }
 
-    /// Never colours (snapshots, files, pipes).
-    pub(crate) fn plain() -> Painter {
-        Painter { color: false }
-    }
-
     pub(crate) fn paint(&self, style: Style, text: &str) -> String {
         if !self.color {
             return text.to_string();

@@ -14,7 +14,7 @@ fn bad_input_is_a_one_line_error_with_exit_2() {
         &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-X", "CONNECT"],
         &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--stack", "cobol"],
         &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--data", "x"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--timeout", "-1"],
+        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--timeout=-1"],
     ];
     for args in cases {
         let run = cors_doctor(args);
@@ -29,7 +29,9 @@ fn bad_input_is_a_one_line_error_with_exit_2() {
 fn missing_arguments_are_usage_errors() {
     let run = cors_doctor(&["check", "http://127.0.0.1:1/x"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--origin"), "{}", run.stderr);
+    assert!(run.stderr.starts_with("cors-doctor: error: "), "{}", run.stderr);
+    assert!(run.stderr.lines().next().unwrap().contains("--origin"), "{}", run.stderr);
+    assert!(run.stderr.lines().skip(1).all(|l| l.starts_with("  hint:")), "{}", run.stderr);
 }
 
 #[test]

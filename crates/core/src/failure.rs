@@ -255,7 +255,7 @@ impl Failure {
     // ---- Firefox --------------------------------------------------------------------------
 
     fn ff(&self, reason: &str) -> String {
-        format!("{FF_PREFIX}{}. (Reason: {reason})", self.url)
+        format!("{FF_PREFIX}{}. (Reason: {reason}", self.url)
     }
 
     fn ff_status(&self) -> String {

@@ -35,7 +35,7 @@ pub fn count(headers: &[(String, String)], name: &str) -> usize {
 
 /// Fetch "get": `None` when absent, the single value, or all values joined with `", "`.
 pub fn get<'a>(headers: &'a [(String, String)], name: &str) -> Option<Cow<'a, str>> {
-    let mut it = values(headers, name);
+    let mut it = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| trim_ows(v));
     let first = it.next()?;
     match it.next() {
         None => Some(Cow::Borrowed(first)),

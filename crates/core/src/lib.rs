@@ -11,6 +11,7 @@ pub mod model;
 pub mod cache;
 pub mod check;
 pub mod classify;
+pub mod explain;
 pub mod exposure;
 pub mod failure;
 pub mod fetch;

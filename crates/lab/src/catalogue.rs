@@ -570,6 +570,23 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         actual: ok(EXPRESS_OK, JSON_BODY),
     },
     Scenario {
+        name: "authorization-not-allowed",
+        title: "Authorization not allowed by the preflight",
+        summary: "A bearer token makes the GET preflighted, and the preflight allows Content-Type and X-Requested-With only.",
+        category: Category::Broken,
+        expected: blocked("HeaderDisallowedByPreflightResponse", None),
+        request: GET_BEARER,
+        in_demo: false,
+        preflight: no_content(&[
+            ("X-Powered-By", "Express"),
+            ("Access-Control-Allow-Origin", "{allowed}"),
+            ("Vary", "Origin"),
+            ("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE"),
+            ("Access-Control-Allow-Headers", "Content-Type,X-Requested-With"),
+        ]),
+        actual: ok(EXPRESS_OK, JSON_BODY),
+    },
+    Scenario {
         name: "credentials-without-allow-credentials",
         title: "Credentialed request without Access-Control-Allow-Credentials",
         summary: "The exact origin is allowed but Access-Control-Allow-Credentials is missing, so a credentialed fetch is refused.",

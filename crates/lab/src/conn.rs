@@ -81,8 +81,8 @@ where
     }
 }
 
-/// Reads one request head and discards its body.
-async fn next_request<S: AsyncRead + Unpin>(
+/// Reads one request head and discards its body (answering `Expect: 100-continue` first).
+async fn next_request<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     limits: &Limits,
@@ -93,6 +93,11 @@ async fn next_request<S: AsyncRead + Unpin>(
     let body_len = req.body_len()?;
     if body_len > limits.max_body {
         return Err(Stop::Reply(413, "Content Too Large"));
+    }
+    let expects = req.header("expect");
+    if body_len > 0 && expects.is_some_and(|e| e.eq_ignore_ascii_case("100-continue")) {
+        let sent = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await;
+        sent.map_err(|_| Stop::Close)?;
     }
     discard_body(stream, buf, body_len, limits).await?;
     Ok((req, body_len))
@@ -241,6 +246,17 @@ mod tests {
         let out = exchange(b"\x16\x03\x01 hello\r\n\r\nGET / HTTP/1.1\r\n\r\n", short()).await;
         assert!(out.starts_with("HTTP/1.1 400 Bad Request"), "{out}");
         assert_eq!(out.matches("HTTP/1.1").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn expect_continue_is_answered_before_the_body() {
+        let input = b"PUT /a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi";
+        let out = exchange(input, short()).await;
+        assert!(
+            out.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"),
+            "{out}"
+        );
+        assert!(out.contains("PUT /a body=2"));
     }
 
     #[tokio::test]

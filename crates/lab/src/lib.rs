@@ -1,7 +1,7 @@
 //! `cors-doctor-lab`: a catalogue of named CORS scenarios (correct and deliberately broken) and a
 //! small server that writes their raw header lines to the wire.
 //!
-//! Contract: [`catalogue`] is static data — each [`Scenario`] carries the request that shows it,
+//! Contract: [`catalogue()`] is static data — each [`Scenario`] carries the request that shows it,
 //! what cors-doctor should conclude ([`Expected`]) and the lab's answers to the preflight and to
 //! every other request. [`Lab`] serves it over HTTP/1.1 on a socket of your choice, at
 //! `/<scenario name>`, plus `/` (an index page) and `/__blank` (an empty HTML page for browser
@@ -24,6 +24,7 @@ mod scenario;
 mod server;
 pub mod template;
 
+pub use respond::Response;
 pub use scenario::{Category, Expected, Reply, Scenario, ScenarioRequest};
 pub use server::{Lab, LabConfig, LoggedRequest, MAX_CONNECTIONS, MAX_LOG};
 

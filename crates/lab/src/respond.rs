@@ -11,12 +11,17 @@ use crate::scenario::Reply;
 use crate::template::{self, Context};
 use crate::{catalogue, index};
 
-/// A response ready to be written: status line parts, header lines and body.
+/// A response as the lab writes it: status line parts, header lines (wire order, exact case,
+/// templates expanded) and body. `Content-Length`/`Connection` are added only when serialized.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Response {
+pub struct Response {
+    /// Status code.
     pub status: u16,
+    /// Reason phrase.
     pub reason: String,
+    /// Header lines in wire order.
     pub headers: Vec<(String, String)>,
+    /// Body bytes.
     pub body: Vec<u8>,
 }
 

@@ -99,6 +99,24 @@ impl Scenario {
         }
     }
 
+    /// The answer the lab gives, without a socket: `is_preflight` picks the reply, `origin` is
+    /// the request's `Origin` value, `host` its Host (for redirect `Location`s) and
+    /// `allowed_origins` the lab's trusted origins (see [`crate::LabConfig`]).
+    pub fn render(
+        &self,
+        is_preflight: bool,
+        origin: Option<&str>,
+        host: &str,
+        allowed_origins: &[String],
+    ) -> crate::Response {
+        let ctx = crate::template::Context {
+            origin,
+            host,
+            allowed: allowed_origins,
+        };
+        crate::respond::from_reply(self.reply_for(is_preflight), &ctx)
+    }
+
     /// Whether a browser sends a CORS-preflight for [`Scenario::request`]: the method is not
     /// safelisted, or a header is not a safelisted one with a simple value. A coarse check for
     /// the index page and tests, not the engine's classification.
@@ -121,5 +139,43 @@ fn simple_header(name: &str, value: &str) -> bool {
             )
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn render_expands_templates_without_a_socket() {
+        let s = crate::find("reflects-any-origin").unwrap();
+        let r = s.render(false, Some("https://evil.example"), "lab:1", &[]);
+        assert_eq!(r.status, 200);
+        let acao: Vec<_> = r
+            .headers
+            .iter()
+            .filter(|(n, _)| n == "Access-Control-Allow-Origin")
+            .collect();
+        assert_eq!(acao[0].1, "https://evil.example");
+        let pre = crate::find("preflight-redirect-https")
+            .unwrap()
+            .render(true, None, "lab:1", &[]);
+        assert!(pre
+            .headers
+            .contains(&("Location".into(), "https://lab:1/preflight-redirect-https".into())));
+    }
+
+    #[test]
+    fn preflight_classification_is_coarse_but_right_for_the_table() {
+        assert!(!crate::find("simple-get-allowed")
+            .unwrap()
+            .request_is_preflighted());
+        assert!(crate::find("preflight-auth-401")
+            .unwrap()
+            .request_is_preflighted());
+        assert!(crate::find("method-case-mismatch")
+            .unwrap()
+            .request_is_preflighted());
+        assert!(crate::find("content-type-not-allowed")
+            .unwrap()
+            .request_is_preflighted());
     }
 }

@@ -32,6 +32,19 @@ pub struct LabConfig {
     pub allowed_origins: Vec<String>,
 }
 
+impl LabConfig {
+    /// A configuration trusting exactly `origins` (the first one is the fallback answer).
+    pub fn new<I, S>(origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        LabConfig {
+            allowed_origins: origins.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 impl Default for LabConfig {
     fn default() -> Self {
         LabConfig {

@@ -20,7 +20,7 @@
 /// The foreign origin `{other_origin}` stands for.
 pub const OTHER_ORIGIN: &str = "https://other.example";
 
-/// Every placeholder [`expand`] knows, without braces.
+/// Every placeholder the lab expands, without braces.
 pub const PLACEHOLDERS: &[&str] = &[
     "origin",
     "allowed",

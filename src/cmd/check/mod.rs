@@ -77,6 +77,7 @@ fn build_report(cfg: &CheckConfig, d: &Driven) -> CheckReport {
     let fix = needs_fix.then(|| choose_fix(cfg, d, &input, &classification.unsafe_header_names, &classification.method));
     CheckReport::build(Parts {
         request: &cfg.request,
+        body: cfg.body.as_deref(),
         classification: &classification,
         exchanges: &d.exchanges,
         verdicts: &d.verdicts,

@@ -40,6 +40,8 @@ pub(crate) struct RequestOut {
     pub(crate) headers: Vec<Pair>,
     pub(crate) credentials: &'static str,
     pub(crate) redirect: String,
+    /// The request body as text (lossy UTF-8, first 4 KiB), when there is one.
+    pub(crate) body: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +134,7 @@ pub(crate) struct FixOut {
 /// Everything the report is built from.
 pub(crate) struct Parts<'a> {
     pub(crate) request: &'a CorsRequest,
+    pub(crate) body: Option<&'a [u8]>,
     pub(crate) classification: &'a Classification,
     pub(crate) exchanges: &'a [Exchange],
     pub(crate) verdicts: &'a [Verdict],
@@ -147,7 +150,7 @@ impl CheckReport {
         let next_step = next_step(p.request, p.verdicts);
         CheckReport {
             schema: SCHEMA,
-            request: request_out(p.request, &redact),
+            request: request_out(p.request, p.body, &redact),
             classification: classification_out(p.classification),
             exchanges: p.exchanges.iter().map(|e| exchange_out(e, &redact)).collect(),
             verdicts: p.verdicts.iter().map(|v| (v.engine.name(), verdict_out(v))).collect(),
@@ -205,7 +208,7 @@ fn redacted(name: &str, value: &str) -> String {
     }
 }
 
-fn request_out(r: &CorsRequest, redact: &Redactor) -> RequestOut {
+fn request_out(r: &CorsRequest, body: Option<&[u8]>, redact: &Redactor) -> RequestOut {
     RequestOut {
         url: r.url.clone(),
         origin: r.origin.clone(),
@@ -213,6 +216,7 @@ fn request_out(r: &CorsRequest, redact: &Redactor) -> RequestOut {
         headers: redact.pairs(&r.headers),
         credentials: credentials_name(r.credentials),
         redirect: format!("{:?}", r.redirect).to_lowercase(),
+        body: body.map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).into_owned()),
     }
 }
 

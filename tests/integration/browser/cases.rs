@@ -27,18 +27,103 @@ pub(crate) struct Case {
     pub(crate) expected: Option<Expect>,
 }
 
-/// A request shape applied to a scenario: `(label, method, headers, credentials, redirect, body)`.
-type Variant = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    &'static str,
-    &'static str,
-    Option<&'static str>,
-);
+/// A request shape applied to a scenario; `label` says what it exercises.
+struct Variant {
+    label: &'static str,
+    method: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    credentials: &'static str,
+    redirect: &'static str,
+    body: Option<&'static str>,
+}
 
-/// Variants and the scenarios they are aimed at. Labels say what the variant exercises.
-const VARIANTS: &[(&[&str], Variant)] = &[];
+/// `fetch(url)` with every option at its default; variants override what they exercise.
+const GET: Variant =
+    Variant { label: "", method: "GET", headers: &[], credentials: "same-origin", redirect: "follow", body: None };
+const JSON_BODY: Option<&str> = Some("{\"qty\":1}");
+
+/// Variants and the scenarios they are aimed at. The targets' replies (crates/lab/src/catalogue.rs)
+/// are what make each pairing interesting: `simple-get-allowed` answers preflights like Express
+/// `cors()` (methods `GET,HEAD,PUT,PATCH,POST,DELETE`, headers `Content-Type, Authorization, X-Api-Key,
+/// X-Client-Version`, no ACAC); `preflight-put-json-allowed` allows `GET, PUT, DELETE`;
+/// `wildcard-allow-headers-authorization` answers `*` to everything.
+const VARIANTS: &[(&[&str], Variant)] = &[
+    // Methods: normalisation (`delete` → DELETE, `patch` stays) and case-sensitive matching.
+    (&["simple-get-allowed", "preflight-put-json-allowed", "wildcard-allow-headers-authorization"],
+     Variant { label: "patch-lowercase", method: "patch", ..GET }),
+    (&["simple-get-allowed", "preflight-put-json-allowed"], Variant { label: "patch-uppercase", method: "PATCH", ..GET }),
+    (&["simple-get-allowed", "preflight-put-json-allowed", "method-not-allowed"],
+     Variant { label: "delete-lowercase", method: "delete", ..GET }),
+    (&["simple-get-allowed"], Variant { label: "head", method: "HEAD", ..GET }),
+    // Credentials modes.
+    (&["credentialed-allowed", "simple-get-allowed", "public-wildcard", "reflects-any-origin"],
+     Variant { label: "credentials-omit", credentials: "omit", ..GET }),
+    (&["credentialed-allowed", "public-wildcard"], Variant { label: "credentials-same-origin", ..GET }),
+    (&["simple-get-allowed", "public-wildcard", "expose-headers-correct", "wildcard-allow-headers-authorization"],
+     Variant { label: "credentials-include", credentials: "include", ..GET }),
+    (&["wildcard-allow-headers-authorization"],
+     Variant { label: "put-custom-include", method: "PUT", headers: &[("X-Custom", "1")], credentials: "include", ..GET }),
+    // Safelisted request headers: no preflight.
+    (&["simple-get-allowed"], Variant {
+        label: "safelisted-headers",
+        headers: &[("Accept", "application/json"), ("Accept-Language", "fr-CH, fr;q=0.9"), ("Content-Language", "en-US")],
+        ..GET
+    }),
+    (&["simple-get-allowed"], Variant { label: "range-bytes-0-10", headers: &[("Range", "bytes=0-10")], ..GET }),
+    (&["simple-get-allowed"], Variant { label: "range-suffix", headers: &[("Range", "bytes=-500")], ..GET }),
+    (&["simple-get-allowed"], Variant { label: "save-data", headers: &[("Save-Data", "on")], ..GET }),
+    (&["simple-get-allowed"], Variant { label: "user-agent", headers: &[("User-Agent", "parity/1.0")], ..GET }),
+    (&["simple-get-allowed"], Variant { label: "content-language-underscore", headers: &[("Content-Language", "en_US")], ..GET }),
+    // Unsafe request headers: the ACRH value (lowercase, sorted, `,`) and header matching.
+    (&["simple-get-allowed", "wildcard-allow-headers-authorization"], Variant {
+        label: "unsafe-headers-unsorted",
+        method: "POST",
+        headers: &[("X-Client-Version", "2"), ("Authorization", "Bearer t"), ("x-api-key", "k"), ("Content-Type", "application/json")],
+        body: JSON_BODY,
+        ..GET
+    }),
+    (&["simple-get-allowed", "wildcard-allow-headers-authorization"],
+     Variant { label: "unknown-header", headers: &[("X-Unknown", "1")], ..GET }),
+    (&["wildcard-allow-headers-authorization"], Variant { label: "empty-value-header", headers: &[("X-Empty", "")], ..GET }),
+    // Content-Type values.
+    (&["simple-get-allowed", "content-type-not-allowed"], Variant {
+        label: "ct-text-plain-charset",
+        method: "POST",
+        headers: &[("Content-Type", "text/plain;charset=utf-8")],
+        body: Some("hello"),
+        ..GET
+    }),
+    (&["simple-get-allowed", "content-type-not-allowed"], Variant {
+        label: "ct-application-json",
+        method: "POST",
+        headers: &[("Content-Type", "application/json")],
+        body: JSON_BODY,
+        ..GET
+    }),
+    (&["simple-get-allowed", "content-type-not-allowed"], Variant {
+        label: "ct-quoted-charset",
+        method: "POST",
+        headers: &[("Content-Type", "text/plain; charset=\"utf-8\"")],
+        body: Some("hello"),
+        ..GET
+    }),
+    (&["simple-get-allowed"], Variant { label: "post-string-body", method: "POST", body: Some("hello"), ..GET }),
+    // Redirects: same-origin (307 to another scenario) and cross-origin (302 to localhost), by mode.
+    (&["redirect-allowed", "redirect-taints-origin", "redirect-without-cors"],
+     Variant { label: "redirect-manual", redirect: "manual", ..GET }),
+    (&["redirect-allowed", "redirect-taints-origin"], Variant { label: "redirect-error", redirect: "error", ..GET }),
+    (&["redirect-allowed"], Variant {
+        label: "put-json-redirected",
+        method: "PUT",
+        headers: &[("Content-Type", "application/json")],
+        body: JSON_BODY,
+        ..GET
+    }),
+    (&["redirect-taints-origin"], Variant { label: "credentials-include", credentials: "include", ..GET }),
+    // Exposure: what script can read.
+    (&["expose-headers-correct", "header-not-exposed"],
+     Variant { label: "credentials-omit", credentials: "omit", ..GET }),
+];
 
 /// Every case: the catalogue in its own order, then the variants.
 pub(crate) fn all(lab: &Lab) -> Vec<Case> {
@@ -60,17 +145,17 @@ pub(crate) fn all(lab: &Lab) -> Vec<Case> {
             }),
         })
         .collect();
-    for (targets, (label, method, headers, credentials, redirect, body)) in VARIANTS {
+    for (targets, v) in VARIANTS {
         for target in targets.iter().filter(|t| find(t).is_some()) {
             cases.push(Case {
-                name: format!("{target}+{label}"),
+                name: format!("{target}+{}", v.label),
                 spec: FetchSpec {
                     url: lab.url(target),
-                    method: method.to_string(),
-                    headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
-                    credentials: credentials.to_string(),
-                    redirect: redirect.to_string(),
-                    body: body.map(str::to_string),
+                    method: v.method.to_string(),
+                    headers: v.headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+                    credentials: v.credentials.to_string(),
+                    redirect: v.redirect.to_string(),
+                    body: v.body.map(str::to_string),
                 },
                 expected: None,
             });
@@ -86,4 +171,23 @@ pub(crate) fn missing_targets() -> Vec<&'static str> {
     missing.sort_unstable();
     missing.dedup();
     missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cors_doctor_lab::LabConfig;
+
+    #[test]
+    fn case_names_are_unique_and_every_variant_target_exists() {
+        let lab = Lab::start_background("127.0.0.1:0".parse().expect("addr"), LabConfig::default()).expect("lab");
+        let cases = all(&lab);
+        let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "duplicate case names");
+        assert!(cases.len() > catalogue().len());
+        assert_eq!(missing_targets(), Vec::<&str>::new());
+    }
 }

@@ -101,3 +101,4 @@ impl Cdp {
         Ok(None)
     }
 }
+

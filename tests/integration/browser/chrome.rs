@@ -2,9 +2,10 @@
 //!
 //! Contract: [`Chromium::launch`] starts one browser process with a fresh profile directory,
 //! DevTools on a kernel-chosen loopback port (read back from `DevToolsActivePort`) and every
-//! background service that would reach the (closed) network switched off; it returns a connected
-//! [`Cdp`] or an error within a bounded time. Dropping the value kills the process and removes the
-//! profile. Nothing here knows about CORS.
+//! background service that would reach the (closed) network switched off, or fails within a
+//! bounded time; [`Chromium::connect`] opens one more independent DevTools connection to it (one
+//! per worker thread). Dropping the value kills the whole process group and removes the profile.
+//! Nothing here knows about CORS.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -19,13 +20,15 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 /// A running browser; killed on drop.
 pub(crate) struct Chromium {
     child: Child,
+    port: u16,
+    path: String,
     // Kept for its Drop: the profile directory goes away with the browser.
     _profile: tempfile::TempDir,
 }
 
 impl Chromium {
-    /// Starts Chromium and connects to its browser-level DevTools endpoint.
-    pub(crate) fn launch(timeout: Duration) -> Result<(Chromium, Cdp), String> {
+    /// Starts Chromium and waits for its browser-level DevTools endpoint.
+    pub(crate) fn launch(timeout: Duration) -> Result<Chromium, String> {
         let profile = tempfile::tempdir().map_err(|e| format!("profile dir: {e}"))?;
         let child = Command::new(CHROMIUM)
             .args([
@@ -50,10 +53,14 @@ impl Chromium {
             .process_group(0)
             .spawn()
             .map_err(|e| format!("spawn {CHROMIUM}: {e}"))?;
-        let mut browser = Chromium { child, _profile: profile };
-        let (port, path) = browser.wait_for_devtools(timeout)?;
-        let cdp = Cdp::connect(port, &path)?;
-        Ok((browser, cdp))
+        let mut browser = Chromium { child, port: 0, path: String::new(), _profile: profile };
+        (browser.port, browser.path) = browser.wait_for_devtools(timeout)?;
+        Ok(browser)
+    }
+
+    /// A new DevTools connection to the browser target.
+    pub(crate) fn connect(&self) -> Result<Cdp, String> {
+        Cdp::connect(self.port, &self.path)
     }
 
     /// Polls `<profile>/DevToolsActivePort` (line 1: port, line 2: browser endpoint path).

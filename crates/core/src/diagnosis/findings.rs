@@ -13,10 +13,10 @@ pub const ORIGIN_PROBE: &str = "https://cors-doctor-probe.example";
 type Rule = fn(&Input<'_>) -> Vec<Finding>;
 
 const RULES: &[Rule] = &[
-    error_response_without_cors,
     preflight_auth_intercepted,
     preflight_not_routed,
     preflight_redirect,
+    error_response_without_cors,
     redirect_without_cors,
     origin_near_miss,
     duplicate_allow_origin,
@@ -68,6 +68,7 @@ fn error_response_without_cors(input: &Input<'_>) -> Vec<Finding> {
         .iter()
         .filter(|o| o.role != Role::Probe)
         .filter_map(|o| o.response.map(|r| (o.role, r)))
+        .filter(|(role, r)| !(*role == Role::Preflight && has_own_preflight_finding(r.status)))
         .find(|(_, r)| r.status >= 400 && acao(r).is_none());
     let Some((role, r)) = bad else { return Vec::new() };
     let title = format!("The {} is an error ({}) without CORS headers", role_name(role), status_line(r));
@@ -81,6 +82,11 @@ fn error_response_without_cors(input: &Input<'_>) -> Vec<Finding> {
          headers too.",
     );
     vec![with_evidence(f, [format!("{}: {}, no Access-Control-Allow-Origin", role_name(role), status_line(r))])]
+}
+
+/// Preflight statuses with a finding of their own (auth, routing).
+fn has_own_preflight_finding(status: u16) -> bool {
+    matches!(status, 401 | 403 | 407 | 404 | 405 | 501)
 }
 
 fn preflight_auth_intercepted(input: &Input<'_>) -> Vec<Finding> {
@@ -113,7 +119,9 @@ fn location(r: &ObservedResponse) -> Option<&str> {
     all_values(&r.headers, "location").next()
 }
 
-fn redirect_hint(from: &str, to: &str) -> &'static str {
+fn redirect_hint(from: &str, location: &str) -> &'static str {
+    let resolved = url::Url::parse(from).and_then(|base| base.join(location));
+    let to = resolved.as_ref().map(url::Url::as_str).unwrap_or(location);
     if to.strip_suffix('/') == Some(from) || from.strip_suffix('/') == Some(to) {
         "a trailing-slash redirect"
     } else if from.starts_with("http:") && to.starts_with("https:") {

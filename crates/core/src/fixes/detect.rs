@@ -57,10 +57,15 @@ struct Rule {
 }
 
 const fn rule(stack: Stack, confidence: Confidence, probe: Probe) -> Rule {
-    Rule { stack, confidence, probe }
+    Rule {
+        stack,
+        confidence,
+        probe,
+    }
 }
 
 /// Fingerprints, strongest first; among equal confidence the earlier rule wins.
+#[rustfmt::skip]
 const RULES: &[Rule] = &[
     // Rejection bodies: the CORS library itself answered.
     rule(Stack::Fastapi, High, Body("Disallowed CORS ")),
@@ -80,7 +85,7 @@ const RULES: &[Rule] = &[
     rule(Stack::Caddy, High, Header("server", "Caddy")),
     rule(Stack::Flask, High, Header("server", "Werkzeug")),
     rule(Stack::Django, High, Cookie("csrftoken")),
-    // Likely, but shared or possibly a proxy's.
+    // Likely, but shared with other stacks or possibly a proxy's.
     rule(Stack::Actix, Medium, Body("Requested method is not allowed.")),
     rule(Stack::Actix, Medium, Body("One or more request headers are not allowed.")),
     rule(Stack::Fastapi, Medium, Header("server", "uvicorn")),
@@ -90,21 +95,34 @@ const RULES: &[Rule] = &[
     rule(Stack::S3, Medium, Header("x-amz-request-id", "")),
     rule(Stack::AwsApiGateway, Medium, Header("x-amzn-requestid", "")),
     rule(Stack::AwsApiGateway, Medium, Header("x-amzn-errortype", "")),
+    // tower-http writes its default Vary from lowercase header names.
     rule(Stack::Axum, Medium, Exact("vary", "origin, access-control-request-method, access-control-request-headers")),
+    // Spring Boot's JSON error shape, and Spring Security's default headers.
     rule(Stack::Spring, Medium, All(&[Body("\"timestamp\""), Body("\"status\""), Body("\"error\""), Body("\"path\"")])),
     rule(Stack::Spring, Medium, All(&[Header("x-xss-protection", ""), Header("x-frame-options", "DENY"), Exact("expires", "0")])),
+    // Tomcat; listed before Apache, whose prefix it shares.
     rule(Stack::Spring, Medium, Header("server", "Apache-Coyote")),
     rule(Stack::Nginx, Medium, Header("server", "nginx")),
     rule(Stack::Nginx, Medium, Header("server", "openresty")),
     rule(Stack::Apache, Medium, Header("server", "Apache")),
-    // Hints.
+    // Hints. rs/cors's preflight Vary (actix-cors writes the same string in some versions).
     rule(Stack::GoRsCors, Low, Exact("vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")),
+    // Go 404 bodies: gin sets a bare text/plain, net/http adds the charset.
     rule(Stack::Gin, Low, All(&[Body("404 page not found"), Exact("content-type", "text/plain")])),
     rule(Stack::GoRsCors, Low, All(&[Body("404 page not found"), Exact("content-type", "text/plain; charset=utf-8")])),
-    rule(Stack::Django, Low, All(&[Header("x-frame-options", "DENY"), Header("cross-origin-opener-policy", "same-origin"), Header("referrer-policy", "same-origin")])),
+    // Django's default security headers.
+    rule(Stack::Django, Low, All(&[
+        Header("x-frame-options", "DENY"),
+        Header("cross-origin-opener-policy", "same-origin"),
+        Header("referrer-policy", "same-origin"),
+    ])),
+    // Cloudflare in front: Workers is only a guess.
     rule(Stack::CloudflareWorkers, Low, Header("cf-ray", "")),
     rule(Stack::CloudflareWorkers, Low, Header("server", "cloudflare")),
 ];
+
+/// One observed response as [`detect`] reads it: headers in wire order and the body (maybe empty).
+pub type ResponseView<'a> = (&'a [(String, String)], &'a [u8]);
 
 /// Longest piece of server-supplied text quoted in evidence.
 const EVIDENCE_MAX: usize = 80;
@@ -115,7 +133,7 @@ const BODY_MAX: usize = 64 * 1024;
 ///
 /// Each response is `(headers in wire order, body)`; bodies may be empty. The strongest fingerprint
 /// decides the stack (the earlier rule on a tie); every fingerprint of that stack becomes evidence.
-pub fn detect(responses: &[(&[(String, String)], &[u8])]) -> Option<Detection> {
+pub fn detect(responses: &[ResponseView<'_>]) -> Option<Detection> {
     let mut hits: Vec<(usize, String)> = Vec::new();
     for &(headers, body) in responses {
         let body = String::from_utf8_lossy(&body[..body.len().min(BODY_MAX)]);
@@ -125,10 +143,19 @@ pub fn detect(responses: &[(&[(String, String)], &[u8])]) -> Option<Detection> {
             }
         }
     }
-    let &(best, _) = hits.iter().min_by_key(|&&(i, _)| (std::cmp::Reverse(RULES[i].confidence), i))?;
+    let &(best, _) = hits
+        .iter()
+        .min_by_key(|&&(i, _)| (std::cmp::Reverse(RULES[i].confidence), i))?;
     let stack = RULES[best].stack;
-    let texts = hits.into_iter().filter(|&(i, _)| RULES[i].stack == stack).map(|(_, text)| text);
-    Some(Detection { stack, evidence: merge_evidence(texts), confidence: RULES[best].confidence })
+    let texts = hits
+        .into_iter()
+        .filter(|&(i, _)| RULES[i].stack == stack)
+        .map(|(_, text)| text);
+    Some(Detection {
+        stack,
+        evidence: merge_evidence(texts),
+        confidence: RULES[best].confidence,
+    })
 }
 
 /// Joins evidence texts with `; `, leaving out any already said by another.
@@ -149,13 +176,18 @@ fn probe(probe: &Probe, headers: &[(String, String)], body: &str) -> Option<Stri
     match *probe {
         Header(name, prefix) => find_header(headers, name, |v| starts_with_ignore_case(v, prefix)),
         Exact(name, value) => find_header(headers, name, |v| v == value),
-        Body(text) => body.lines().find(|line| line.contains(text)).map(|line| {
-            format!("body: \"{}\"", truncate(line.trim()))
-        }),
+        Body(text) => body
+            .lines()
+            .find(|line| line.contains(text))
+            .map(|line| format!("body: \"{}\"", truncate(line.trim()))),
         Cookie(cookie) => headers
             .iter()
             .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-            .find(|(_, v)| v.trim_start().strip_prefix(cookie).is_some_and(|r| r.starts_with('=')))
+            .find(|(_, v)| {
+                v.trim_start()
+                    .strip_prefix(cookie)
+                    .is_some_and(|r| r.starts_with('='))
+            })
             .map(|(n, _)| format!("{n}: {cookie}=<redacted>")),
         All(probes) => {
             let parts: Option<Vec<String>> = probes.iter().map(|p| self::probe(p, headers, body)).collect();
@@ -201,7 +233,14 @@ mod tests {
 
     #[test]
     fn fingerprints() {
-        let table: &[(&[(&str, &str)], &str, Stack, Confidence)] = &[
+        type Row = (
+            &'static [(&'static str, &'static str)],
+            &'static str,
+            Stack,
+            Confidence,
+        );
+        #[rustfmt::skip]
+        let table: &[Row] = &[
             (&[("X-Powered-By", "Express")], "", Stack::Express, High),
             (&[("server", "uvicorn")], "Disallowed CORS origin", Stack::Fastapi, High),
             (&[("server", "uvicorn")], "", Stack::Fastapi, Medium),
@@ -231,13 +270,18 @@ mod tests {
             (&[("vary", "origin, access-control-request-method, access-control-request-headers")], "", Stack::Axum, Medium),
             (&[("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")], "", Stack::GoRsCors, Low),
             (&[("Content-Type", "text/plain")], "404 page not found", Stack::Gin, Low),
+            (&[("Content-Type", "text/plain; charset=utf-8")], "404 page not found\n", Stack::GoRsCors, Low),
             (&[("Server", "Apache/2.4.58 (Ubuntu)")], "", Stack::Apache, Medium),
             (&[("Server", "Apache-Coyote/1.1")], "", Stack::Spring, Medium),
             (&[], r#"{"timestamp":"2024-01-01T00:00:00Z","status":403,"error":"Forbidden","path":"/api"}"#, Stack::Spring, Medium),
         ];
         for (headers, body, stack, confidence) in table {
             let found = one(headers, body).unwrap_or_else(|| panic!("nothing for {headers:?} {body:?}"));
-            assert_eq!((found.stack, found.confidence), (*stack, *confidence), "{headers:?} {body:?}");
+            assert_eq!(
+                (found.stack, found.confidence),
+                (*stack, *confidence),
+                "{headers:?} {body:?}"
+            );
         }
     }
 
@@ -252,12 +296,23 @@ mod tests {
         let found = one(&[("X-Powered-By", "Express")], "").unwrap();
         assert_eq!(found.evidence, "X-Powered-By: Express");
         let found = one(&[("server", "uvicorn")], "Disallowed CORS origin\n").unwrap();
-        assert_eq!(found.evidence, "body: \"Disallowed CORS origin\"; server: uvicorn");
+        assert_eq!(
+            found.evidence,
+            "body: \"Disallowed CORS origin\"; server: uvicorn"
+        );
     }
 
     #[test]
     fn application_beats_proxy_and_cdn() {
-        let found = one(&[("Server", "cloudflare"), ("cf-ray", "x"), ("X-Powered-By", "Express")], "").unwrap();
+        let found = one(
+            &[
+                ("Server", "cloudflare"),
+                ("cf-ray", "x"),
+                ("X-Powered-By", "Express"),
+            ],
+            "",
+        )
+        .unwrap();
         assert_eq!(found.stack, Stack::Express);
         let found = one(&[("Server", "nginx")], "Invalid CORS request").unwrap();
         assert_eq!(found.stack, Stack::Spring);
@@ -279,7 +334,10 @@ mod tests {
         let long = format!("nginx/{}", "é".repeat(200));
         let found = one(&[("Server", &long)], "").unwrap();
         assert!(found.evidence.ends_with('…'));
-        assert_eq!(found.evidence.chars().count(), "Server: ".len() + EVIDENCE_MAX + 1);
+        assert_eq!(
+            found.evidence.chars().count(),
+            "Server: ".len() + EVIDENCE_MAX + 1
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! the request sends them. Snippets are short, ready to paste, written against each framework's
 //! real API (reference/ecosystem.md §4.1), add `Vary: Origin` where the stack does not, answer
 //! preflights with 204 where that is done by hand, and keep the headers on error responses.
-//! [`detect`] guesses the stack from `Server`, `X-Powered-By`, framework rejection bodies, cookies
+//! [`detect()`] guesses the stack from `Server`, `X-Powered-By`, framework rejection bodies, cookies
 //! and `Vary` shapes (§4.2); it returns the strongest guess with the evidence it rests on.
 //!
 //! Server-supplied text in [`Detection::evidence`] is truncated but not escaped: renderers escape it.
@@ -21,7 +21,7 @@ mod webapps;
 
 use serde::Serialize;
 
-pub use detect::{detect, Confidence, Detection};
+pub use detect::{detect, Confidence, Detection, ResponseView};
 pub use stack::Stack;
 
 /// What this particular request needs from the server — never a blanket `*`.
@@ -102,7 +102,12 @@ pub fn fix_for(stack: Stack, needs: &Needs) -> Fix {
         Stack::CloudflareWorkers => ("js", servers::cloudflare_workers(needs)),
         Stack::Unknown => return header_recipe(needs),
     };
-    Fix { stack, language, snippet, gotchas: gotchas::for_stack(stack).to_vec() }
+    Fix {
+        stack,
+        language,
+        snippet,
+        gotchas: gotchas::for_stack(stack).to_vec(),
+    }
 }
 
 /// For an unknown stack: the exact headers the server must send, and on which responses
@@ -147,11 +152,9 @@ mod tests {
             Stack::Actix => ".supports_credentials()",
             Stack::Axum => ".allow_credentials(true)",
             Stack::Unknown => "Access-Control-Allow-Credentials: true",
-            Stack::Nginx
-            | Stack::Apache
-            | Stack::Caddy
-            | Stack::S3
-            | Stack::CloudflareWorkers => "Access-Control-Allow-Credentials",
+            Stack::Nginx | Stack::Apache | Stack::Caddy | Stack::S3 | Stack::CloudflareWorkers => {
+                "Access-Control-Allow-Credentials"
+            }
         }
     }
 
@@ -169,7 +172,9 @@ mod tests {
     ];
 
     fn wildcard_origin_line(snippet: &str) -> Option<&str> {
-        snippet.lines().find(|line| line.to_ascii_lowercase().contains("origin") && line.contains('*'))
+        snippet
+            .lines()
+            .find(|line| line.to_ascii_lowercase().contains("origin") && line.contains('*'))
     }
 
     #[test]
@@ -181,14 +186,20 @@ mod tests {
             let name = stack.name();
             assert_eq!(fix.stack, stack);
             assert!(s.contains("http://localhost:3000"), "{name}: origin missing\n{s}");
-            assert!(s.to_ascii_uppercase().contains("PUT"), "{name}: method missing\n{s}");
+            assert!(
+                s.to_ascii_uppercase().contains("PUT"),
+                "{name}: method missing\n{s}"
+            );
             for header in ["x-api-key", "content-type", "x-total-count"] {
                 if stack == Stack::AwsApiGateway && header == "x-total-count" {
                     continue; // exposed by the Lambda's own response, shown in a comment line
                 }
                 assert!(s.contains(header), "{name}: {header} missing\n{s}");
             }
-            assert!(s.contains(credentials_knob(stack)), "{name}: credentials knob missing\n{s}");
+            assert!(
+                s.contains(credentials_knob(stack)),
+                "{name}: credentials knob missing\n{s}"
+            );
             assert_eq!(wildcard_origin_line(s), None, "{name}: wildcard origin\n{s}");
             for any in ANY_ORIGIN {
                 assert!(!s.contains(any), "{name}: contains {any}\n{s}");
@@ -209,25 +220,41 @@ mod tests {
 
     #[test]
     fn credentials_knob_only_when_credentialed() {
-        let needs = Needs { credentials: false, ..put_needs() };
+        let needs = Needs {
+            credentials: false,
+            ..put_needs()
+        };
         for &stack in Stack::all() {
             let s = fix_for(stack, &needs).snippet;
-            assert!(!s.contains(credentials_knob(stack)), "{}: credentials\n{s}", stack.name());
+            assert!(
+                !s.contains(credentials_knob(stack)),
+                "{}: credentials\n{s}",
+                stack.name()
+            );
         }
     }
 
     #[test]
     fn manual_stacks_vary_on_origin_and_answer_preflight_with_204() {
         let needs = put_needs();
-        for stack in [Stack::Nginx, Stack::Apache, Stack::Caddy, Stack::CloudflareWorkers] {
+        for stack in [
+            Stack::Nginx,
+            Stack::Apache,
+            Stack::Caddy,
+            Stack::CloudflareWorkers,
+        ] {
             let s = fix_for(stack, &needs).snippet;
             assert!(s.contains("Vary"), "{}: no Vary\n{s}", stack.name());
             assert!(s.contains("204"), "{}: no 204\n{s}", stack.name());
         }
-        assert!(fix_for(Stack::Nginx, &needs).snippet.lines().all(|l| !l.contains("add_header")
-            || l.trim_end().ends_with("always;")));
-        assert!(fix_for(Stack::Apache, &needs).snippet.lines().all(|l| !l.starts_with("Header ")
-            || l.starts_with("Header always ")));
+        assert!(fix_for(Stack::Nginx, &needs)
+            .snippet
+            .lines()
+            .all(|l| !l.contains("add_header") || l.trim_end().ends_with("always;")));
+        assert!(fix_for(Stack::Apache, &needs)
+            .snippet
+            .lines()
+            .all(|l| !l.starts_with("Header ") || l.starts_with("Header always ")));
     }
 
     #[test]
@@ -284,9 +311,14 @@ Actual response, on every status including 4xx/5xx errors
 
     #[test]
     fn custom_methods_keep_their_case() {
-        let needs = Needs { methods: vec!["PATCH".into(), "Purge".into()], ..put_needs() };
+        let needs = Needs {
+            methods: vec!["PATCH".into(), "Purge".into()],
+            ..put_needs()
+        };
         assert!(fix_for(Stack::Axum, &needs).snippet.contains("Method::PATCH"));
-        assert!(fix_for(Stack::Axum, &needs).snippet.contains("Method::from_bytes(b\"Purge\")"));
+        assert!(fix_for(Stack::Axum, &needs)
+            .snippet
+            .contains("Method::from_bytes(b\"Purge\")"));
         assert!(fix_for(Stack::Express, &needs).snippet.contains("'Purge'"));
         let s3 = fix_for(Stack::S3, &needs).snippet;
         assert!(s3.contains("cannot allow PATCH, Purge"), "{s3}");

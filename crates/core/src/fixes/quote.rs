@@ -16,7 +16,11 @@ pub(super) fn sq(value: &str) -> String {
 
 /// Each item quoted with `quote`, joined by `, `.
 pub(super) fn list<S: AsRef<str>>(items: &[S], quote: fn(&str) -> String) -> String {
-    items.iter().map(|item| quote(item.as_ref())).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|item| quote(item.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An HTTP list header value: `a, b`.
@@ -27,7 +31,10 @@ pub(super) fn header_list<S: AsRef<str>>(items: &[S]) -> String {
 /// A Ruby method symbol (`:put`) for rack-cors, or a lowercase string when not an identifier.
 pub(super) fn ruby_method(method: &str) -> String {
     let lower = method.to_ascii_lowercase();
-    if lower.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if lower
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         format!(":{lower}")
     } else {
         sq(&lower)
@@ -36,8 +43,9 @@ pub(super) fn ruby_method(method: &str) -> String {
 
 /// A Rust `http::Method` expression, keeping a non-standard method's exact case.
 pub(super) fn rust_method(method: &str) -> String {
-    const CONSTS: [&str; 9] =
-        ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE"];
+    const CONSTS: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
+    ];
     if CONSTS.contains(&method) {
         format!("Method::{method}")
     } else {
@@ -90,7 +98,13 @@ mod tests {
     #[test]
     fn regex_and_go_alignment() {
         assert_eq!(regex_literal("https://a.example.com"), r"https://a\.example\.com");
-        let fields = [("MaxAge", "600".to_owned()), ("AllowCredentials", "true".to_owned())];
-        assert_eq!(go_fields(&fields, "\t"), "\tMaxAge:           600,\n\tAllowCredentials: true,\n");
+        let fields = [
+            ("MaxAge", "600".to_owned()),
+            ("AllowCredentials", "true".to_owned()),
+        ];
+        assert_eq!(
+            go_fields(&fields, "\t"),
+            "\tMaxAge:           600,\n\tAllowCredentials: true,\n"
+        );
     }
 }

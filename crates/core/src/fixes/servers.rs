@@ -19,7 +19,10 @@ fn actual_headers(needs: &Needs, origin: &str) -> Vec<Pair> {
         out.push(("Access-Control-Allow-Credentials", "true".to_owned()));
     }
     if !needs.expose_headers.is_empty() {
-        out.push(("Access-Control-Expose-Headers", header_list(&needs.expose_headers)));
+        out.push((
+            "Access-Control-Expose-Headers",
+            header_list(&needs.expose_headers),
+        ));
     }
     out
 }
@@ -31,7 +34,10 @@ fn preflight_only_headers(needs: &Needs, methods: &[String]) -> Vec<Pair> {
         out.push(("Access-Control-Allow-Methods", header_list(methods)));
     }
     if !needs.request_headers.is_empty() {
-        out.push(("Access-Control-Allow-Headers", header_list(&needs.request_headers)));
+        out.push((
+            "Access-Control-Allow-Headers",
+            header_list(&needs.request_headers),
+        ));
     }
     if let Some(age) = needs.max_age {
         out.push(("Access-Control-Max-Age", age.to_string()));
@@ -49,14 +55,21 @@ fn preflight_headers(needs: &Needs, origin: &str, methods: &[String]) -> Vec<Pai
 
 /// Each pair rendered by `line`, one a line.
 fn render(pairs: &[Pair], line: impl Fn(&str, &str) -> String) -> String {
-    pairs.iter().map(|(name, value)| line(name, value) + "\n").collect()
+    pairs
+        .iter()
+        .map(|(name, value)| line(name, value) + "\n")
+        .collect()
 }
 
 /// nginx: a `map` allowlist, `always` on every line, and the preflight answered in an `if`.
 pub(super) fn nginx(needs: &Needs) -> String {
     let add = |indent: &'static str| {
         move |name: &str, value: &str| {
-            let value = if value.starts_with('$') { value.to_owned() } else { dq(value) };
+            let value = if value.starts_with('$') {
+                value.to_owned()
+            } else {
+                dq(value)
+            };
             format!("{indent}add_header {name} {value} always;")
         }
     };
@@ -105,7 +118,9 @@ pub(super) fn caddy(needs: &Needs) -> String {
     let origin = dq(&needs.origin);
     let mut out = format!("example.com {{ # your site block\n\t@cors_origin header Origin {origin}\n");
     out += "\theader @cors_origin {\n";
-    out += &render(&actual_headers(needs, &needs.origin), |n, v| format!("\t\t{n} {}", dq(v)));
+    out += &render(&actual_headers(needs, &needs.origin), |n, v| {
+        format!("\t\t{n} {}", dq(v))
+    });
     out += "\t\tdefer\n\t}\n\theader +Vary Origin\n";
     if needs.preflight {
         out += &format!("\t@preflight {{\n\t\tmethod OPTIONS\n\t\theader Origin {origin}\n\t}}\n");
@@ -122,10 +137,16 @@ pub(super) fn aws_api_gateway(needs: &Needs) -> String {
     let static_value = |v: &str| dq(&format!("'{v}'"));
     let mut cors = vec![
         format!("AllowOrigin: {}", static_value(&needs.origin)),
-        format!("AllowMethods: {}", static_value(&needs.config_methods().join(","))),
+        format!(
+            "AllowMethods: {}",
+            static_value(&needs.config_methods().join(","))
+        ),
     ];
     if !needs.request_headers.is_empty() {
-        cors.push(format!("AllowHeaders: {}", static_value(&needs.request_headers.join(","))));
+        cors.push(format!(
+            "AllowHeaders: {}",
+            static_value(&needs.request_headers.join(","))
+        ));
     }
     if needs.credentials {
         cors.push("AllowCredentials: true".to_owned());
@@ -137,18 +158,28 @@ pub(super) fn aws_api_gateway(needs: &Needs) -> String {
         "# template.yaml (AWS SAM): the REST API's CORS, its OPTIONS answers and its own errors.\n\
          Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod\n    Cors:\n",
     );
-    out += &cors.iter().map(|line| format!("      {line}\n")).collect::<String>();
+    out += &cors
+        .iter()
+        .map(|line| format!("      {line}\n"))
+        .collect::<String>();
     out += "    GatewayResponses:\n";
     let error_headers = actual_headers(needs, &needs.origin);
-    let error_headers: Vec<Pair> =
-        error_headers.into_iter().filter(|(n, _)| !n.contains("Expose")).collect();
+    let error_headers: Vec<Pair> = error_headers
+        .into_iter()
+        .filter(|(n, _)| !n.contains("Expose"))
+        .collect();
     for response in ["DEFAULT_4XX", "DEFAULT_5XX"] {
         out += &format!("      {response}:\n        ResponseParameters:\n          Headers:\n");
-        out += &render(&error_headers, |n, v| format!("            {n}: {}", static_value(v)));
+        out += &render(&error_headers, |n, v| {
+            format!("            {n}: {}", static_value(v))
+        });
     }
     let mut lambda = actual_headers(needs, &needs.origin);
     lambda.push(("Vary", "Origin".to_owned()));
-    let lambda: Vec<String> = lambda.iter().map(|(n, v)| format!("{}: {}", dq(n), dq(v))).collect();
+    let lambda: Vec<String> = lambda
+        .iter()
+        .map(|(n, v)| format!("{}: {}", dq(n), dq(v)))
+        .collect();
     out += "# Lambda proxy integration: the function returns these itself, on errors too:\n";
     out + &format!("#   \"headers\": {{{}}}", lambda.join(", "))
 }
@@ -158,17 +189,25 @@ const S3_METHODS: [&str; 5] = ["GET", "PUT", "POST", "DELETE", "HEAD"];
 
 /// S3: a bucket CORS rule applied with the AWS CLI.
 pub(super) fn s3(needs: &Needs) -> String {
-    let (methods, refused): (Vec<String>, Vec<String>) =
-        needs.config_methods().into_iter().partition(|m| S3_METHODS.contains(&m.as_str()));
+    let (methods, refused): (Vec<String>, Vec<String>) = needs
+        .config_methods()
+        .into_iter()
+        .partition(|m| S3_METHODS.contains(&m.as_str()));
     let mut rule = vec![
         format!("\"AllowedOrigins\": [{}]", dq(&needs.origin)),
         format!("\"AllowedMethods\": [{}]", list(&methods, dq)),
     ];
     if !needs.request_headers.is_empty() {
-        rule.push(format!("\"AllowedHeaders\": [{}]", list(&needs.request_headers, dq)));
+        rule.push(format!(
+            "\"AllowedHeaders\": [{}]",
+            list(&needs.request_headers, dq)
+        ));
     }
     if !needs.expose_headers.is_empty() {
-        rule.push(format!("\"ExposeHeaders\": [{}]", list(&needs.expose_headers, dq)));
+        rule.push(format!(
+            "\"ExposeHeaders\": [{}]",
+            list(&needs.expose_headers, dq)
+        ));
     }
     if let Some(age) = needs.max_age {
         rule.push(format!("\"MaxAgeSeconds\": {age}"));
@@ -178,9 +217,15 @@ pub(super) fn s3(needs: &Needs) -> String {
         out += "# S3 itself sends Access-Control-Allow-Credentials: true when the rule names the exact origin.\n";
     }
     if !refused.is_empty() {
-        out += &format!("# S3 cannot allow {}: only GET, PUT, POST, DELETE and HEAD.\n", refused.join(", "));
+        out += &format!(
+            "# S3 cannot allow {}: only GET, PUT, POST, DELETE and HEAD.\n",
+            refused.join(", ")
+        );
     }
-    let json = format!("{{\n  \"CORSRules\": [{{\n    {}\n  }}]\n}}", rule.join(",\n    "));
+    let json = format!(
+        "{{\n  \"CORSRules\": [{{\n    {}\n  }}]\n}}",
+        rule.join(",\n    ")
+    );
     out + &format!(
         "aws s3api put-bucket-cors --bucket YOUR-BUCKET --cors-configuration '{}'",
         json.replace('\'', "'\\''")
@@ -258,25 +303,47 @@ mod tests {
     #[test]
     fn apache_escapes_the_origin_regex() {
         let s = apache(&needs());
-        assert!(s.contains("SetEnvIf Origin \"^https://app\\.example\\.com$\" CORS_ORIGIN=$0"), "{s}");
+        assert!(
+            s.contains("SetEnvIf Origin \"^https://app\\.example\\.com$\" CORS_ORIGIN=$0"),
+            "{s}"
+        );
         assert!(s.contains("Header always set Access-Control-Allow-Methods \"GET, POST, PATCH\""));
     }
 
     #[test]
     fn nginx_reflects_only_through_the_map() {
         let s = nginx(&needs());
-        assert!(s.starts_with("map $http_origin $cors_origin {\n    default \"\";\n"), "{s}");
-        assert!(s.contains("    \"https://app.example.com\" $http_origin;\n"), "{s}");
-        assert_eq!(s.matches("add_header Access-Control-Allow-Origin $cors_origin always;").count(), 2);
+        assert!(
+            s.starts_with("map $http_origin $cors_origin {\n    default \"\";\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("    \"https://app.example.com\" $http_origin;\n"),
+            "{s}"
+        );
+        assert_eq!(
+            s.matches("add_header Access-Control-Allow-Origin $cors_origin always;")
+                .count(),
+            2
+        );
         assert!(s.contains("        return 204;\n"));
     }
 
     #[test]
     fn s3_without_credentials_or_refused_methods_has_no_comments() {
-        let s = s3(&Needs { methods: vec!["PUT".into()], ..needs() });
+        let s = s3(&Needs {
+            methods: vec!["PUT".into()],
+            ..needs()
+        });
         assert!(s.starts_with("aws s3api put-bucket-cors"), "{s}");
-        assert!(s.contains("\"AllowedMethods\": [\"GET\", \"POST\", \"PUT\"],\n"), "{s}");
-        assert!(s.ends_with("\"AllowedHeaders\": [\"authorization\"]\n  }]\n}'"), "{s}");
+        assert!(
+            s.contains("\"AllowedMethods\": [\"GET\", \"POST\", \"PUT\"],\n"),
+            "{s}"
+        );
+        assert!(
+            s.ends_with("\"AllowedHeaders\": [\"authorization\"]\n  }]\n}'"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -301,8 +368,14 @@ mod tests {
     fn workers_rebuild_and_catch() {
         let s = cloudflare_workers(&needs());
         assert!(s.contains("new Response(response.body, response)"));
-        assert!(s.contains("res.headers.set('Access-Control-Allow-Origin', origin);"), "{s}");
-        assert!(s.contains("'Access-Control-Allow-Methods': 'GET, POST, PATCH',"), "{s}");
+        assert!(
+            s.contains("res.headers.set('Access-Control-Allow-Origin', origin);"),
+            "{s}"
+        );
+        assert!(
+            s.contains("'Access-Control-Allow-Methods': 'GET, POST, PATCH',"),
+            "{s}"
+        );
         assert!(s.contains("catch { return withCors("));
     }
 }

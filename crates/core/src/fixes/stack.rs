@@ -152,10 +152,12 @@ impl Stack {
     /// ignoring case, surrounding space, and `_`/space versus `-`.
     pub fn from_name(name: &str) -> Option<Stack> {
         let key = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-        ALL.iter()
-            .copied()
-            .find(|stack| stack.name() == key)
-            .or_else(|| ALIASES.iter().find(|(alias, _)| *alias == key).map(|&(_, stack)| stack))
+        ALL.iter().copied().find(|stack| stack.name() == key).or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == key)
+                .map(|&(_, stack)| stack)
+        })
     }
 
     /// Every stack, [`Stack::Unknown`] last.

@@ -20,7 +20,10 @@ struct Syntax {
 
 /// The knobs this request needs, in the framework's syntax.
 fn knobs(needs: &Needs, syntax: &Syntax) -> Vec<String> {
-    let mut out = vec![(syntax.origin)(&needs.origin), (syntax.methods)(&needs.config_methods())];
+    let mut out = vec![
+        (syntax.origin)(&needs.origin),
+        (syntax.methods)(&needs.config_methods()),
+    ];
     if !needs.request_headers.is_empty() {
         out.push((syntax.headers)(&needs.request_headers));
     }
@@ -38,7 +41,10 @@ fn knobs(needs: &Needs, syntax: &Syntax) -> Vec<String> {
 
 /// One knob a line, each indented and terminated (`,`, `;` or nothing).
 fn lines(knobs: &[String], indent: &str, end: &str) -> String {
-    knobs.iter().map(|knob| format!("{indent}{knob}{end}\n")).collect()
+    knobs
+        .iter()
+        .map(|knob| format!("{indent}{knob}{end}\n"))
+        .collect()
 }
 
 const EXPRESS: Syntax = Syntax {
@@ -353,8 +359,14 @@ mod tests {
     #[test]
     fn fastapi_adds_middleware_unless_errors_need_wrapping() {
         let plain = fastapi(&needs());
-        assert!(plain.contains("app.add_middleware(\n    CORSMiddleware,\n"), "{plain}");
-        let wrapped = fastapi(&Needs { on_errors: true, ..needs() });
+        assert!(
+            plain.contains("app.add_middleware(\n    CORSMiddleware,\n"),
+            "{plain}"
+        );
+        let wrapped = fastapi(&Needs {
+            on_errors: true,
+            ..needs()
+        });
         assert!(wrapped.contains("app = CORSMiddleware(\n    app,\n"), "{wrapped}");
         assert!(wrapped.ends_with("    allow_credentials=True,\n)"), "{wrapped}");
     }
@@ -368,20 +380,34 @@ mod tests {
     #[test]
     fn go_fields_are_aligned() {
         let s = fix_for(Stack::GoRsCors, &needs()).snippet;
-        assert!(s.contains("\tAllowedOrigins:   []string{\"https://app.example.com\"},\n"), "{s}");
+        assert!(
+            s.contains("\tAllowedOrigins:   []string{\"https://app.example.com\"},\n"),
+            "{s}"
+        );
         assert!(s.contains("\tAllowCredentials: true,\n"), "{s}");
     }
 
     #[test]
     fn axum_imports_only_what_it_uses() {
-        let s = axum(&Needs { request_headers: vec![], max_age: None, ..needs() });
-        assert!(s.starts_with("use axum::http::{HeaderValue, Method};\nuse tower_http"), "{s}");
+        let s = axum(&Needs {
+            request_headers: vec![],
+            max_age: None,
+            ..needs()
+        });
+        assert!(
+            s.starts_with("use axum::http::{HeaderValue, Method};\nuse tower_http"),
+            "{s}"
+        );
         assert!(s.contains(".allow_methods([Method::GET, Method::POST, Method::DELETE])"));
     }
 
     #[test]
     fn django_trusts_the_origin_for_csrf_only_with_credentials() {
         assert!(django(&needs()).contains("CSRF_TRUSTED_ORIGINS = [\"https://app.example.com\"]"));
-        assert!(!django(&Needs { credentials: false, ..needs() }).contains("CSRF"));
+        assert!(!django(&Needs {
+            credentials: false,
+            ..needs()
+        })
+        .contains("CSRF"));
     }
 }

@@ -1,0 +1,520 @@
+//! Framing: find `log.entries[i]` in a HAR byte stream without holding the whole document.
+//!
+//! The framer is push-based (the caller owns the I/O and feeds chunks of any size) and keeps only
+//! the bytes of the value being captured: one entry at a time, plus `log.pages`, `log.creator` and
+//! `log.browser`. Everything else is scanned and dropped. Strings inside a captured value longer
+//! than [`MAX_STRING`] are cut short at a character boundary (response bodies are only read for
+//! server fingerprints), so an entry's size is bounded by its structure, not by its bodies.
+//!
+//! Why not `serde_json::from_reader` with a seed over the whole document: serde_json's reader path
+//! goes byte by byte through `io::Read` and cannot borrow (about 130 MB/s on a HAR); framing here
+//! and parsing each entry with [`serde_json::from_slice`] (zero-copy, about 500 MB/s) keeps memory
+//! flat and the tool several times faster. The JSON grammar of each entry is still serde_json's;
+//! the framer checks the document's structure (balanced brackets, strings, UTF-8) itself.
+
+use std::fmt;
+
+/// Longest string kept inside a captured value; longer ones are truncated (bodies only matter for
+/// their first bytes).
+pub const MAX_STRING: usize = 16 * 1024;
+/// Largest captured entry after string truncation; larger entries are skipped.
+pub const MAX_ENTRY: usize = 8 * 1024 * 1024;
+/// Deepest nesting accepted.
+pub const MAX_DEPTH: usize = 128;
+
+/// Which top-level value a captured slice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// One element of `log.entries`, with its index.
+    Entry(usize),
+    /// `log.pages`.
+    Pages,
+    /// `log.creator`.
+    Creator,
+    /// `log.browser`.
+    Browser,
+}
+
+/// A structural error in the document; fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameError {
+    /// Byte offset in the (decompressed) stream.
+    pub offset: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// What the framer hands over.
+#[derive(Debug)]
+pub enum Framed<'a> {
+    /// A complete value: its part, the byte offset where it starts, and its JSON text.
+    Value { part: Part, offset: u64, json: &'a [u8] },
+    /// An entry too large to keep, skipped.
+    Oversize { index: usize, offset: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Root,
+    Log,
+    Entries,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A value (array element, object member value, or the document).
+    Value,
+    /// An object key or `}`.
+    Key,
+    /// `:` after a key.
+    Colon,
+    /// `,` or the closing bracket.
+    After,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    object: bool,
+    role: Role,
+}
+
+/// What the next value at the log level is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    None,
+    Log,
+    Entries,
+    Capture(Part),
+}
+
+/// The streaming framer. Feed chunks with [`Framer::feed`], then call [`Framer::finish`].
+#[derive(Debug)]
+pub struct Framer {
+    offset: u64,
+    stack: Vec<Frame>,
+    expect: Expect,
+    slot: Slot,
+    in_string: bool,
+    escape: bool,
+    string_len: usize,
+    truncated: bool,
+    key: Vec<u8>,
+    reading_key: bool,
+    scalar: bool,
+    capture: Option<Capture>,
+    entries_seen: bool,
+    entry_count: usize,
+    done: bool,
+    utf8_carry: Vec<u8>,
+    spare: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Capture {
+    part: Part,
+    offset: u64,
+    depth: usize,
+    buf: Vec<u8>,
+    oversize: bool,
+}
+
+impl Default for Framer {
+    fn default() -> Self {
+        Framer::new()
+    }
+}
+
+impl Framer {
+    /// A framer at the start of a document.
+    pub fn new() -> Framer {
+        Framer {
+            offset: 0,
+            stack: Vec::new(),
+            expect: Expect::Value,
+            slot: Slot::None,
+            in_string: false,
+            escape: false,
+            string_len: 0,
+            truncated: false,
+            key: Vec::new(),
+            reading_key: false,
+            scalar: false,
+            capture: None,
+            entries_seen: false,
+            entry_count: 0,
+            done: false,
+            utf8_carry: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Entries framed so far.
+    pub fn entry_count(&self) -> usize {
+        self.entry_count
+    }
+
+    /// Bytes consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Scan `chunk`, calling `out` for every complete value.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        self.check_utf8(chunk)?;
+        let mut i = 0;
+        while i < chunk.len() {
+            if self.in_string {
+                i = self.string_run(chunk, i);
+                continue;
+            }
+            let b = chunk[i];
+            self.structural(b, out)?;
+            i += 1;
+            self.offset += 1;
+        }
+        Ok(())
+    }
+
+    /// The end of the stream: the document must be complete and hold `log.entries`.
+    pub fn finish(&mut self, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        if !self.utf8_carry.is_empty() {
+            return Err(self.error("invalid UTF-8 (truncated character)"));
+        }
+        if self.scalar {
+            self.end_scalar(out)?;
+        }
+        if self.in_string || !self.stack.is_empty() {
+            let what = match &self.capture {
+                Some(c) => match c.part {
+                    Part::Entry(i) => format!("truncated JSON: the document ends inside entry {i}"),
+                    _ => "truncated JSON: the document ends inside `log`".to_string(),
+                },
+                None if self.stack.is_empty() => "truncated JSON: the document ends inside a string".to_string(),
+                None => "truncated JSON: the document ends before its closing brackets".to_string(),
+            };
+            return Err(self.error(&what));
+        }
+        if !self.done {
+            return Err(self.error("empty input: expected a HAR document (JSON)"));
+        }
+        if !self.entries_seen {
+            return Err(FrameError { offset: 0, message: "not a HAR file: no `log.entries` array".into() });
+        }
+        Ok(())
+    }
+
+    fn error(&self, message: &str) -> FrameError {
+        FrameError { offset: self.offset, message: message.to_string() }
+    }
+
+    /// Reject invalid UTF-8 anywhere (JSON text is UTF-8), carrying a split character over.
+    fn check_utf8(&mut self, chunk: &[u8]) -> Result<(), FrameError> {
+        let mut start = 0;
+        if !self.utf8_carry.is_empty() {
+            let need = utf8_len(self.utf8_carry[0]).saturating_sub(self.utf8_carry.len());
+            let take = need.min(chunk.len());
+            self.utf8_carry.extend_from_slice(&chunk[..take]);
+            start = take;
+            if self.utf8_carry.len() == utf8_len(self.utf8_carry[0]) {
+                if std::str::from_utf8(&self.utf8_carry).is_err() {
+                    return Err(self.error("invalid UTF-8"));
+                }
+                self.utf8_carry.clear();
+            } else {
+                return Ok(());
+            }
+        }
+        match std::str::from_utf8(&chunk[start..]) {
+            Ok(_) => Ok(()),
+            Err(e) if e.error_len().is_none() => {
+                self.utf8_carry.extend_from_slice(&chunk[start + e.valid_up_to()..]);
+                Ok(())
+            }
+            Err(e) => Err(FrameError {
+                offset: self.offset + (start + e.valid_up_to()) as u64,
+                message: "invalid UTF-8".into(),
+            }),
+        }
+    }
+
+    /// Inside a string: copy (when capturing) up to the next quote or backslash.
+    fn string_run(&mut self, chunk: &[u8], i: usize) -> usize {
+        if self.escape {
+            self.escape = false;
+            self.push_string_bytes(&chunk[i..i + 1], true);
+            self.offset += 1;
+            return i + 1;
+        }
+        let rest = &chunk[i..];
+        let n = rest.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(rest.len());
+        self.push_string_bytes(&rest[..n], false);
+        self.offset += n as u64;
+        if n == rest.len() {
+            return chunk.len();
+        }
+        let b = rest[n];
+        self.offset += 1;
+        if b == b'\\' {
+            // An escape is kept whole or not at all (`\uD83D\uDE00` needs 12 bytes).
+            if self.string_len + 12 > MAX_STRING {
+                self.truncated = true;
+            }
+            self.push_string_bytes(b"\\", true);
+            self.escape = true;
+        } else {
+            self.in_string = false;
+            self.push_raw(b"\"");
+            if self.reading_key {
+                self.reading_key = false;
+                self.expect = Expect::Colon;
+            } else {
+                self.value_done();
+            }
+        }
+        i + n + 1
+    }
+
+    fn push_string_bytes(&mut self, bytes: &[u8], escape_part: bool) {
+        if self.reading_key && self.capture.is_none() {
+            if self.key.len() < 256 {
+                self.key.extend_from_slice(&bytes[..bytes.len().min(256 - self.key.len())]);
+            }
+            return;
+        }
+        if self.capture.is_none() || self.truncated {
+            return;
+        }
+        let room = MAX_STRING.saturating_sub(self.string_len);
+        let mut take = bytes.len().min(room);
+        if take < bytes.len() {
+            if escape_part {
+                take = 0;
+            }
+            while take > 0 && take < bytes.len() && (bytes[take] & 0xC0) == 0x80 {
+                take -= 1;
+            }
+            self.truncated = true;
+        }
+        self.string_len += take;
+        self.push_raw(&bytes[..take]);
+    }
+
+    fn push_raw(&mut self, bytes: &[u8]) {
+        if let Some(c) = self.capture.as_mut() {
+            if c.oversize {
+                return;
+            }
+            if c.buf.len() + bytes.len() > MAX_ENTRY {
+                c.oversize = true;
+                c.buf = Vec::new();
+                return;
+            }
+            c.buf.extend_from_slice(bytes);
+        }
+    }
+
+    fn structural(&mut self, b: u8, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        if self.scalar {
+            if is_scalar_byte(b) {
+                self.push_raw(&[b]);
+                return Ok(());
+            }
+            self.end_scalar(out)?;
+        }
+        match b {
+            // Whitespace between tokens is insignificant and not copied into captures.
+            b' ' | b'\t' | b'\n' | b'\r' => Ok(()),
+            b'"' => self.open_string(out),
+            b'{' | b'[' => self.open(b == b'{', out),
+            b'}' | b']' => self.close(b == b'}', out),
+            b',' => self.comma(),
+            b':' => self.colon(),
+            _ if is_scalar_byte(b) => self.open_scalar(b, out),
+            _ => Err(self.error(&format!("not JSON: unexpected byte 0x{b:02x}"))),
+        }
+    }
+
+    fn begin_value(&mut self, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        if self.done && self.stack.is_empty() {
+            return Err(self.error("not JSON: trailing data after the document"));
+        }
+        match self.expect {
+            Expect::Value => {}
+            Expect::Key => return Err(self.error("not JSON: expected an object key")),
+            Expect::Colon => return Err(self.error("not JSON: expected ':'")),
+            Expect::After => return Err(self.error("not JSON: expected ',' or a closing bracket")),
+        }
+        let _ = out;
+        if self.capture.is_none() {
+            let part = match (self.stack.last().map(|f| f.role), self.slot) {
+                (Some(Role::Entries), _) => {
+                    let i = self.entry_count;
+                    self.entry_count += 1;
+                    Some(Part::Entry(i))
+                }
+                (Some(Role::Log), Slot::Capture(p)) => Some(p),
+                _ => None,
+            };
+            if let Some(part) = part {
+                self.capture = Some(Capture {
+                    part,
+                    offset: self.offset,
+                    depth: self.stack.len(),
+                    buf: std::mem::take(&mut self.spare),
+                    oversize: false,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn open_string(&mut self, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        if self.expect == Expect::Key {
+            self.reading_key = true;
+            self.key.clear();
+        } else {
+            self.begin_value(out)?;
+        }
+        self.in_string = true;
+        self.string_len = 0;
+        self.truncated = false;
+        self.push_raw(b"\"");
+        Ok(())
+    }
+
+    fn open_scalar(&mut self, b: u8, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        self.begin_value(out)?;
+        self.scalar = true;
+        self.push_raw(&[b]);
+        Ok(())
+    }
+
+    fn end_scalar(&mut self, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        self.scalar = false;
+        self.value_done();
+        self.emit_if_complete(out);
+        Ok(())
+    }
+
+    fn open(&mut self, object: bool, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        self.begin_value(out)?;
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error("JSON nested too deeply"));
+        }
+        let role = match (self.stack.last().map(|f| f.role), self.slot, object) {
+            (None, _, true) => Role::Root,
+            (None, _, false) => return Err(self.error("not a HAR file: the document is not a JSON object")),
+            (Some(Role::Root), Slot::Log, true) => Role::Log,
+            (Some(Role::Log), Slot::Entries, false) => {
+                self.entries_seen = true;
+                Role::Entries
+            }
+            (Some(Role::Log), Slot::Entries, true) => {
+                return Err(self.error("not a HAR file: `log.entries` is not an array"));
+            }
+            _ => Role::Other,
+        };
+        self.slot = Slot::None;
+        self.stack.push(Frame { object, role });
+        self.expect = if object { Expect::Key } else { Expect::Value };
+        self.push_raw(if object { b"{" } else { b"[" });
+        Ok(())
+    }
+
+    fn close(&mut self, object: bool, out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
+        let Some(top) = self.stack.last().copied() else {
+            return Err(self.error("not JSON: unbalanced closing bracket"));
+        };
+        if top.object != object {
+            return Err(self.error("not JSON: mismatched closing bracket"));
+        }
+        let empty_ok = matches!(self.expect, Expect::After)
+            || (object && self.expect == Expect::Key)
+            || (!object && self.expect == Expect::Value);
+        if !empty_ok {
+            return Err(self.error("not JSON: unexpected closing bracket"));
+        }
+        self.stack.pop();
+        self.push_raw(if object { b"}" } else { b"]" });
+        if self.stack.is_empty() {
+            self.done = true;
+        }
+        self.value_done();
+        self.emit_if_complete(out);
+        Ok(())
+    }
+
+    fn comma(&mut self) -> Result<(), FrameError> {
+        if self.expect != Expect::After {
+            return Err(self.error("not JSON: unexpected ','"));
+        }
+        let object = self.stack.last().is_some_and(|f| f.object);
+        self.expect = if object { Expect::Key } else { Expect::Value };
+        self.push_raw(b",");
+        Ok(())
+    }
+
+    fn colon(&mut self) -> Result<(), FrameError> {
+        if self.expect != Expect::Colon {
+            return Err(self.error("not JSON: unexpected ':'"));
+        }
+        self.expect = Expect::Value;
+        self.push_raw(b":");
+        if self.capture.is_none() {
+            self.slot = match (self.stack.last().map(|f| f.role), self.key.as_slice()) {
+                (Some(Role::Root), b"log") => Slot::Log,
+                (Some(Role::Log), b"entries") => Slot::Entries,
+                (Some(Role::Log), b"pages") => Slot::Capture(Part::Pages),
+                (Some(Role::Log), b"creator") => Slot::Capture(Part::Creator),
+                (Some(Role::Log), b"browser") => Slot::Capture(Part::Browser),
+                _ => Slot::None,
+            };
+        }
+        Ok(())
+    }
+
+    fn value_done(&mut self) {
+        self.expect = Expect::After;
+        self.slot = Slot::None;
+    }
+
+    fn emit_if_complete(&mut self, out: &mut dyn FnMut(Framed<'_>)) {
+        let complete = self.capture.as_ref().is_some_and(|c| c.depth == self.stack.len());
+        if !complete {
+            return;
+        }
+        let c = self.capture.take().expect("capture");
+        if c.oversize {
+            if let Part::Entry(index) = c.part {
+                out(Framed::Oversize { index, offset: c.offset });
+            }
+            return;
+        }
+        out(Framed::Value { part: c.part, offset: c.offset, json: &c.buf });
+        let mut buf = c.buf;
+        buf.clear();
+        self.spare = buf;
+    }
+}
+
+fn is_scalar_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 1,
+    }
+}

@@ -1,1 +1,0 @@
-//! Loopback tests of the transport.
