@@ -1,8 +1,521 @@
-//! `cors-doctor har`.
+//! `cors-doctor har FILE`: diagnose every CORS request recorded in a HAR export, streaming.
+//!
+//! The file (plain or gzip, detected by its magic bytes; `-` is stdin) is read in chunks and fed to
+//! the core's [`Framer`]; each entry is parsed on its own and handed to the [`Analyzer`], which
+//! emits one analysed request at a time. JSON output is written as requests come out (memory stays
+//! flat however large the file); the human and Markdown reports keep one example per distinct
+//! failure (bounded) and render once the summary is known. Secrets (Cookie, Authorization,
+//! Set-Cookie values, tokens in query strings) are redacted while the output records are built.
 
-use crate::cli::args::HarArgs;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use cors_doctor_core::har::{self, Analyzed, Analyzer, Framed, Framer, Options, Part, Skipped, Status, Summary};
+use cors_doctor_core::origin::Origin;
+use cors_doctor_core::{Engine, Outcome};
+use serde::Serialize;
+
+use crate::cli::args::{BrowserArg, Format, HarArgs};
 use crate::cli::exit::Exit;
+use crate::cmd::check::drive::credentials_name;
+use crate::cmd::check::report::{FailureOut, FindingOut, FixOut, VerdictOut};
+use crate::render::style::Painter;
 
-pub(crate) fn run(_args: &HarArgs) -> anyhow::Result<Exit> {
-    anyhow::bail!("`har` is not implemented yet")
+/// Schema id of the JSON report.
+pub(crate) const SCHEMA: &str = "cors-doctor/har/v1";
+/// Bytes read per chunk.
+const CHUNK: usize = 256 * 1024;
+/// Distinct failures shown in detail by the human and Markdown reports.
+pub(crate) const MAX_GROUPS: usize = 200;
+/// Skipped-entry warnings printed on stderr.
+const MAX_WARNINGS: usize = 20;
+
+/// Run `har` from the command line.
+pub(crate) fn run(args: &HarArgs) -> anyhow::Result<Exit> {
+    let origin = match &args.origin {
+        Some(o) => Some(Origin::parse(o).map_err(|e| anyhow::anyhow!("--origin {o:?}: {e}"))?.serialize()),
+        None => None,
+    };
+    let cfg = HarConfig { origin, engines: engines(args.browser), format: args.format, show_secrets: args.show_secrets };
+    let name = args.file.display().to_string();
+    let input = open(&args.file).with_context(|| format!("cannot read {name}"))?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(CHUNK, stdout.lock());
+    let mut warn = stderr_warnings();
+    let outcome = analyze(input, &cfg, &mut out, &mut warn, Painter::for_stdout()).map_err(|e| match e {
+        RunError::Input(e) => anyhow::anyhow!("{name}: {e}"),
+        RunError::Output(e) => anyhow::Error::new(e),
+    })?;
+    out.flush()?;
+    Ok(if outcome.failures > 0 { Exit::Problem } else { Exit::Ok })
+}
+
+/// Resolved options.
+#[derive(Debug, Clone)]
+pub(crate) struct HarConfig {
+    pub(crate) origin: Option<String>,
+    pub(crate) engines: Vec<Engine>,
+    pub(crate) format: Format,
+    pub(crate) show_secrets: bool,
+}
+
+fn engines(b: BrowserArg) -> Vec<Engine> {
+    match b {
+        BrowserArg::Chromium => vec![Engine::Chromium],
+        BrowserArg::Firefox => vec![Engine::Firefox],
+        BrowserArg::Webkit => vec![Engine::Webkit],
+        BrowserArg::All => Engine::BROWSERS.to_vec(),
+    }
+}
+
+/// The input, decompressed when it starts with the gzip magic bytes.
+fn open(path: &Path) -> io::Result<Box<dyn Read>> {
+    let raw: Box<dyn Read> = if path.as_os_str() == "-" { Box::new(io::stdin()) } else { Box::new(File::open(path)?) };
+    let mut buf = BufReader::with_capacity(CHUNK, raw);
+    let gz = buf.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gz { Box::new(flate2::read::MultiGzDecoder::new(buf)) } else { Box::new(buf) })
+}
+
+fn stderr_warnings() -> impl FnMut(&str) {
+    let mut count = 0usize;
+    move |line: &str| {
+        count += 1;
+        let mut err = io::stderr().lock();
+        if count <= MAX_WARNINGS {
+            let _ = writeln!(err, "cors-doctor: warning: {}", crate::render::sanitize::escape(line));
+        } else if count == MAX_WARNINGS + 1 {
+            let _ = writeln!(err, "cors-doctor: warning: more entries skipped; the report lists them all");
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Debug)]
+pub(crate) enum RunError {
+    /// The input is unreadable (I/O, gzip, not a HAR, truncated): exit 2.
+    Input(String),
+    /// Writing the report failed (a closed pipe exits 0 in `main`).
+    Output(io::Error),
+}
+
+/// What the run found, for the exit code.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RunOutcome {
+    pub(crate) failures: u64,
+}
+
+/// Stream `input` through the analysis and write the report in `cfg.format` to `out`.
+pub(crate) fn analyze(
+    mut input: impl Read,
+    cfg: &HarConfig,
+    out: &mut dyn Write,
+    warn: &mut dyn FnMut(&str),
+    painter: Painter,
+) -> Result<RunOutcome, RunError> {
+    let mut analyzer = Analyzer::new(Options { origin: cfg.origin.clone(), engines: cfg.engines.clone() });
+    let mut sink = Sink::new(cfg, out);
+    let mut framer = Framer::new();
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(RunError::Input(format!("{e} (after byte {})", framer.offset()))),
+        };
+        let mut handle = |f: Framed<'_>| on_framed(f, &mut analyzer, &mut sink, warn);
+        framer.feed(&buf[..n], &mut handle).map_err(|e| RunError::Input(e.to_string()))?;
+        sink.check()?;
+    }
+    let mut handle = |f: Framed<'_>| on_framed(f, &mut analyzer, &mut sink, warn);
+    framer.finish(&mut handle).map_err(|e| RunError::Input(e.to_string()))?;
+    let recorder = analyzer.recorder();
+    let (summary, skipped) = analyzer.finish(&mut |a| sink.request(a));
+    sink.check()?;
+    sink.finish(summary, skipped, recorder, painter)
+}
+
+fn on_framed(f: Framed<'_>, analyzer: &mut Analyzer, sink: &mut Sink<'_>, warn: &mut dyn FnMut(&str)) {
+    match f {
+        Framed::Value { part: Part::Entry(index), offset, json } => match har::parse_entry(json, index) {
+            Ok(entry) => analyzer.push(entry, &mut |a| sink.request(a)),
+            Err(e) => {
+                let reason = format!("malformed entry: {}", entry_error(&e, json));
+                warn(&format!("entry {index} (byte {offset}) skipped: {reason}"));
+                analyzer.skip(index, offset, reason);
+            }
+        },
+        Framed::Value { part: Part::Pages, json, .. } => analyzer.set_pages(json),
+        Framed::Value { part: Part::Creator | Part::Browser, json, .. } => analyzer.set_creator(json),
+        Framed::Oversize { index, offset } => {
+            let reason = format!("larger than {} MiB after truncating long strings", har::frame::MAX_ENTRY >> 20);
+            warn(&format!("entry {index} (byte {offset}) skipped: {reason}"));
+            analyzer.skip(index, offset, reason);
+        }
+    }
+}
+
+/// serde_json's message without its line/column (relative to the entry, not the file).
+fn entry_error(e: &serde_json::Error, _json: &[u8]) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+// ---- output records -----------------------------------------------------------------------------
+
+/// One analysed request in `cors-doctor/har/v1`.
+#[derive(Debug, Serialize)]
+pub(crate) struct RequestOut {
+    pub(crate) index: usize,
+    pub(crate) url: String,
+    pub(crate) method: String,
+    pub(crate) origin: String,
+    pub(crate) origin_source: &'static str,
+    pub(crate) status: i64,
+    pub(crate) error: Option<String>,
+    pub(crate) preflight_index: Option<usize>,
+    pub(crate) redirect_indices: Vec<usize>,
+    pub(crate) credentials: &'static str,
+    pub(crate) credentials_basis: &'static str,
+    pub(crate) result: &'static str,
+    pub(crate) failure_kind: Option<String>,
+    pub(crate) verdicts: BTreeMap<&'static str, VerdictOut>,
+    pub(crate) root_cause: Option<RootCauseOut>,
+    pub(crate) findings: Vec<FindingOut>,
+    pub(crate) evidence: Vec<String>,
+    pub(crate) fix: Option<FixOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RootCauseOut {
+    pub(crate) id: &'static str,
+    pub(crate) headline: String,
+    pub(crate) detail: String,
+}
+
+/// Query parameters whose values are secrets.
+const SECRET_PARAMS: &[&str] = &[
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "key",
+    "client_secret",
+    "secret",
+    "password",
+    "passwd",
+    "auth",
+    "sig",
+    "signature",
+    "x-amz-signature",
+    "x-amz-credential",
+    "x-amz-security-token",
+    "session",
+    "sessionid",
+    "jwt",
+    "code",
+];
+
+/// Replace the values of secret query parameters (`?token=…`, `&api_key=…`) anywhere in `text`.
+pub(crate) fn redact_query_secrets(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'?' | b'&' | b';') {
+            let rest = &text[i + 1..];
+            let name_len = rest.find('=').filter(|&n| n <= 32 && !rest[..n].contains(['&', ' ', '?', '#']));
+            if let Some(n) = name_len {
+                let name = &rest[..n];
+                if SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                    let value_start = i + 1 + n + 1;
+                    let value_len = text[value_start..]
+                        .find(|c: char| matches!(c, '&' | '#' | '\'' | '"' | '<' | '>' | ')') || c.is_whitespace())
+                        .unwrap_or(text.len() - value_start);
+                    if value_len > 0 {
+                        out.push_str(&text[copied..value_start]);
+                        out.push_str("[redacted]");
+                        copied = value_start + value_len;
+                        i = copied;
+                        continue;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+struct Redact {
+    show: bool,
+}
+
+impl Redact {
+    fn s(&self, text: &str) -> String {
+        if self.show {
+            text.to_string()
+        } else {
+            redact_query_secrets(text)
+        }
+    }
+
+    fn all(&self, items: &[String]) -> Vec<String> {
+        items.iter().map(|s| self.s(s)).collect()
+    }
+}
+
+fn basis_name(b: har::request::CredentialsBasis) -> &'static str {
+    use har::request::CredentialsBasis::*;
+    match b {
+        Cookie => "cookie-recorded",
+        HttpAuth => "http-auth-recorded",
+        NotRecorded => "not-recorded",
+        InferredFromFailure => "inferred-from-recorded-failure",
+    }
+}
+
+fn fix_out(fix: &cors_doctor_core::fixes::Fix, det: Option<&cors_doctor_core::fixes::Detection>) -> FixOut {
+    FixOut {
+        stack: fix.stack.name(),
+        label: fix.stack.label(),
+        detected_from: det.map(|d| d.evidence.clone()),
+        language: fix.language,
+        snippet: fix.snippet.clone(),
+        gotchas: fix.gotchas.clone(),
+    }
+}
+
+fn verdict_out(v: &cors_doctor_core::Verdict, r: &Redact) -> VerdictOut {
+    VerdictOut {
+        outcome: v.outcome,
+        failure: v.failure.as_ref().map(|f| FailureOut {
+            stage: f.stage,
+            code: f.code(),
+            error_name: f.error_name(),
+            message: f.message().map(|m| r.s(&m)),
+            console: r.all(&f.console_lines()),
+            hint: f.hint.as_ref().map(|h| r.s(h)),
+            url: r.s(&f.url),
+        }),
+        exposed_headers: v.exposed_headers.clone(),
+        status: v.status,
+        preflight_sent: v.sent.iter().any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight),
+        warnings: v.warnings.iter().map(|w| w.code.clone()).collect(),
+    }
+}
+
+/// Build the output record of one analysed request (secrets redacted unless shown).
+pub(crate) fn request_out(a: &Analyzed, show_secrets: bool) -> RequestOut {
+    let r = Redact { show: show_secrets };
+    let fix = a.fix.as_ref().map(|(f, d)| fix_out(f, d.as_ref()));
+    RequestOut {
+        index: a.index,
+        url: r.s(&a.url),
+        method: a.method.clone(),
+        origin: a.origin.clone(),
+        origin_source: a.origin_source.name(),
+        status: a.status,
+        error: a.recorded_error.clone(),
+        preflight_index: a.preflight_index,
+        redirect_indices: a.redirect_indices.clone(),
+        credentials: credentials_name(a.request.credentials),
+        credentials_basis: basis_name(a.credentials_basis),
+        result: a.status_kind.name(),
+        failure_kind: a.failure_kind.clone(),
+        verdicts: a.verdicts.iter().map(|v| (v.engine.name(), verdict_out(v, &r))).collect(),
+        root_cause: a.diagnosis.root_cause.as_ref().map(|c| RootCauseOut { id: c.id, headline: r.s(&c.headline), detail: r.s(&c.detail) }),
+        findings: a
+            .diagnosis
+            .findings
+            .iter()
+            .map(|f| FindingOut {
+                id: f.id,
+                severity: f.severity,
+                title: r.s(&f.title),
+                detail: r.s(&f.detail),
+                evidence: r.all(&f.evidence),
+                remedy: r.s(&f.remedy),
+                fix: (f.severity == cors_doctor_core::diagnosis::Severity::Error).then(|| fix.clone()).flatten(),
+            })
+            .collect(),
+        evidence: r.all(&a.evidence),
+        fix,
+    }
+}
+
+/// One distinct failure (or suspicious request) for the human and Markdown reports: the first
+/// request that showed it, and how many more did.
+#[derive(Debug)]
+pub(crate) struct Group {
+    pub(crate) first: RequestOut,
+    pub(crate) count: u64,
+    pub(crate) indices: Vec<usize>,
+}
+
+/// Everything the human and Markdown renderers read.
+#[derive(Debug)]
+pub(crate) struct HarReport {
+    pub(crate) recorder: Engine,
+    pub(crate) summary: Summary,
+    pub(crate) skipped: Vec<Skipped>,
+    pub(crate) groups: Vec<Group>,
+    /// Distinct failures beyond [`MAX_GROUPS`], not shown in detail.
+    pub(crate) groups_dropped: u64,
+}
+
+/// Where analysed requests go.
+struct Sink<'a> {
+    cfg: &'a HarConfig,
+    out: &'a mut dyn Write,
+    first: bool,
+    error: Option<io::Error>,
+    failures: u64,
+    groups: Vec<Group>,
+    group_keys: BTreeMap<String, usize>,
+    groups_dropped: u64,
+}
+
+impl<'a> Sink<'a> {
+    fn new(cfg: &'a HarConfig, out: &'a mut dyn Write) -> Sink<'a> {
+        let mut sink = Sink {
+            cfg,
+            out,
+            first: true,
+            error: None,
+            failures: 0,
+            groups: Vec::new(),
+            group_keys: BTreeMap::new(),
+            groups_dropped: 0,
+        };
+        if cfg.format == Format::Json {
+            let head = format!("{{\n\"schema\": \"{SCHEMA}\",\n\"requests\": [");
+            sink.write(head.as_bytes());
+        }
+        sink
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(bytes) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn check(&mut self) -> Result<(), RunError> {
+        match self.error.take() {
+            Some(e) => Err(RunError::Output(e)),
+            None => Ok(()),
+        }
+    }
+
+    fn request(&mut self, a: Analyzed) {
+        if a.status_kind.is_failure() {
+            self.failures += 1;
+        }
+        if self.cfg.format == Format::Json {
+            let rec = request_out(&a, self.cfg.show_secrets);
+            let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
+            self.first = false;
+            self.write(sep);
+            if self.error.is_none() {
+                if let Err(e) = serde_json::to_writer(&mut *self.out, &rec) {
+                    self.error = Some(e.into());
+                }
+            }
+            return;
+        }
+        let interesting = a.status_kind != Status::Allowed
+            || a.diagnosis.findings.iter().any(|f| f.severity <= cors_doctor_core::diagnosis::Severity::Warning);
+        if !interesting {
+            return;
+        }
+        let key = group_key(&a);
+        if let Some(&i) = self.group_keys.get(&key) {
+            let g = &mut self.groups[i];
+            g.count += 1;
+            if g.indices.len() < 10 {
+                g.indices.push(a.index);
+            }
+            return;
+        }
+        if self.groups.len() >= MAX_GROUPS {
+            self.groups_dropped += 1;
+            return;
+        }
+        self.group_keys.insert(key, self.groups.len());
+        self.groups.push(Group { first: request_out(&a, self.cfg.show_secrets), count: 1, indices: vec![a.index] });
+    }
+
+    fn finish(mut self, summary: Summary, skipped: Vec<Skipped>, recorder: Engine, painter: Painter) -> Result<RunOutcome, RunError> {
+        let outcome = RunOutcome { failures: self.failures };
+        match self.cfg.format {
+            Format::Json => {
+                self.write(b"\n],\n\"summary\": ");
+                let tail = serde_json::to_string(&summary).map_err(|e| RunError::Output(e.into()))?;
+                self.write(tail.as_bytes());
+                self.write(b",\n\"skipped\": ");
+                let skipped = serde_json::to_string(&skipped).map_err(|e| RunError::Output(e.into()))?;
+                self.write(skipped.as_bytes());
+                self.write(b"\n}\n");
+            }
+            format => {
+                let report = HarReport { recorder, summary, skipped, groups: std::mem::take(&mut self.groups), groups_dropped: self.groups_dropped };
+                let text = if format == Format::Markdown {
+                    crate::render::har::markdown(&report)
+                } else {
+                    crate::render::har::human(&report, painter)
+                };
+                self.write(text.as_bytes());
+            }
+        }
+        self.check()?;
+        Ok(outcome)
+    }
+}
+
+/// Requests that fail the same way at the same endpoint are one group.
+fn group_key(a: &Analyzed) -> String {
+    let (origin, path) = har::summary::path_template(&a.url);
+    let verdicts: Vec<String> = a
+        .verdicts
+        .iter()
+        .map(|v| match (&v.outcome, &v.failure) {
+            (Outcome::Blocked, Some(f)) => format!("{}:{}", v.engine.name(), f.code()),
+            (o, _) => format!("{}:{o:?}", v.engine.name()),
+        })
+        .collect();
+    let findings: Vec<&str> = a.diagnosis.findings.iter().map(|f| f.id).collect();
+    format!("{origin} {} {path} {} {}", a.method, verdicts.join(","), findings.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_secrets_are_redacted_wherever_they_appear() {
+        assert_eq!(
+            redact_query_secrets("https://api.test/x?access_token=abc.def&page=2"),
+            "https://api.test/x?access_token=[redacted]&page=2"
+        );
+        assert_eq!(
+            redact_query_secrets("Access to fetch at 'https://a.test/?API_KEY=k1' from"),
+            "Access to fetch at 'https://a.test/?API_KEY=[redacted]' from"
+        );
+        assert_eq!(redact_query_secrets("https://a.test/?tokens=1&keyboard=2"), "https://a.test/?tokens=1&keyboard=2");
+        assert_eq!(redact_query_secrets("no query here"), "no query here");
+    }
 }

@@ -18,7 +18,8 @@ use super::{Transport, TransportConfig, WireRequest, WireResponse};
 
 /// Sends requests over HTTP/1.1 (TCP or TLS) or HTTP/2 (TLS with ALPN `h2`).
 pub(crate) struct HttpTransport {
-    runtime: tokio::runtime::Runtime,
+    /// Always `Some` until dropped (dropping takes it to shut it down without blocking).
+    runtime: Option<tokio::runtime::Runtime>,
     state: State,
 }
 
@@ -48,7 +49,7 @@ impl HttpTransport {
             .build()?;
         let tls = TlsSetup::new(cfg.insecure, cfg.cacert.as_deref())?;
         Ok(HttpTransport {
-            runtime,
+            runtime: Some(runtime),
             state: State {
                 cfg,
                 tls,
@@ -60,17 +61,46 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn send(&mut self, req: &WireRequest) -> Result<WireResponse, TransportError> {
-        let target = Target::from_url(&req.url)?;
-        let phase = Cell::new(Phase::Resolve);
-        let start = Instant::now();
-        let limit = self.state.cfg.timeout;
-        let deadline = tokio::time::Instant::from_std(start + limit);
-        let state = &mut self.state;
-        let outcome = self.runtime.block_on(async {
-            tokio::time::timeout_at(deadline, state.send(req, &target, start, &phase)).await
-        });
-        outcome.unwrap_or_else(|_| Err(timed_out(limit, phase.get(), &target)))
+        let (Some(runtime), state) = (&self.runtime, &mut self.state) else {
+            return Err(TransportError::at(
+                NetStage::Io,
+                "transport already shut down",
+                req.url.as_str(),
+            ));
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return blocking_send(runtime, state, req);
+        }
+        // Called from async code (a test, an embedding): a runtime cannot block inside another,
+        // so block on a scoped thread of our own instead of panicking.
+        std::thread::scope(|scope| scope.spawn(|| blocking_send(runtime, state, req)).join())
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
+}
+
+impl Drop for HttpTransport {
+    /// Never blocks, and is allowed inside async code (a plain runtime drop is not).
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// One request under the total deadline; a deadline hit says which phase it interrupted.
+fn blocking_send(
+    runtime: &tokio::runtime::Runtime,
+    state: &mut State,
+    req: &WireRequest,
+) -> Result<WireResponse, TransportError> {
+    let target = Target::from_url(&req.url)?;
+    let phase = Cell::new(Phase::Resolve);
+    let start = Instant::now();
+    let limit = state.cfg.timeout;
+    let deadline = tokio::time::Instant::from_std(start + limit);
+    let outcome = runtime
+        .block_on(async { tokio::time::timeout_at(deadline, state.send(req, &target, start, &phase)).await });
+    outcome.unwrap_or_else(|_| Err(timed_out(limit, phase.get(), &target)))
 }
 
 fn timed_out(limit: Duration, phase: Phase, target: &Target) -> TransportError {

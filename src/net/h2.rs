@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use hyper::client::conn::http2::SendRequest;
 use hyper::{Method, Request, Uri, Version};
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -76,17 +77,8 @@ impl H2Conn {
             .await
             .map_err(|e| stale_or_fatal(&e, &ctx.authority))?;
         ctx.phase.set(Phase::Body);
-        let (parts, mut body) = response.into_parts();
-        let mut sink = Sink::new(ctx.max_body_bytes);
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| H2Error::Fatal(hyper_error(&e, &ctx.authority)))?;
-            if let Ok(data) = frame.into_data() {
-                sink.push(&data);
-            }
-            if sink.truncated {
-                break;
-            }
-        }
+        let (parts, body) = response.into_parts();
+        let sink = read_body(body, ctx).await.map_err(H2Error::Fatal)?;
         let headers = parts
             .headers
             .iter()
@@ -103,6 +95,21 @@ impl H2Conn {
             remote: Some(self.remote),
         })
     }
+}
+
+/// Data frames up to the cap; past it the stream is dropped (reset), the connection stays usable.
+async fn read_body(mut body: Incoming, ctx: &Ctx<'_>) -> Result<Sink, TransportError> {
+    let mut sink = Sink::new(ctx.max_body_bytes);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| hyper_error(&e, &ctx.authority))?;
+        if let Ok(data) = frame.into_data() {
+            sink.push(&data);
+        }
+        if sink.truncated {
+            break;
+        }
+    }
+    Ok(sink)
 }
 
 /// Headers HTTP/2 forbids (RFC 9113 §8.2.2) or carries as a pseudo-header.

@@ -26,10 +26,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[allow(unused_imports)]
 pub(crate) use client::HttpTransport;
-#[allow(unused_imports)] // wired by the check command
-pub(crate) use error::{NetStage, TransportError};
+#[allow(unused_imports)] // callers that branch on the stage (hints, exit codes) will use it
+pub(crate) use error::NetStage;
+pub(crate) use error::TransportError;
 #[cfg(test)]
 #[allow(unused_imports)] // for the check command's tests
 pub(crate) use mock::MockTransport;

@@ -2,5 +2,7 @@
 
 pub(crate) mod check_human;
 pub(crate) mod check_markdown;
+pub(crate) mod har;
+pub(crate) mod explain;
 pub(crate) mod sanitize;
 pub(crate) mod style;

@@ -130,6 +130,9 @@ mod tests {
 
     const O: &str = "http://web.test";
 
+    type Lines<'a> = Vec<(&'a str, &'a str)>;
+    type Want = Result<(), FailureKind>;
+
     fn run(engine: Engine, lines: &[(&str, &str)], include: bool) -> Result<(), FailureKind> {
         let headers: Vec<(String, String)> = lines.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         cors_check(&headers, O, include, BrowserProfile::of(engine)).map_err(|f| f.kind)
@@ -139,7 +142,7 @@ mod tests {
     fn chromium_table() {
         let a = "Access-Control-Allow-Origin";
         let c = "Access-Control-Allow-Credentials";
-        let cases: Vec<(Vec<(&str, &str)>, bool, Result<(), FailureKind>)> = vec![
+        let cases: Vec<(Lines<'_>, bool, Want)> = vec![
             (vec![(a, "*")], false, Ok(())),
             (vec![(a, " *  ")], false, Ok(())),
             (vec![(a, "*"), (c, "true")], true, Err(WildcardOriginNotAllowed)),
@@ -178,7 +181,7 @@ mod tests {
     #[test]
     fn firefox_and_webkit_naming() {
         let a = "Access-Control-Allow-Origin";
-        let cases: Vec<(Vec<(&str, &str)>, bool, Result<(), FailureKind>, Result<(), FailureKind>)> = vec![
+        let cases: Vec<(Lines<'_>, bool, Want, Want)> = vec![
             (vec![(a, O), (a, O)], false, Err(MultipleAllowOriginValues), Err(MultipleAllowOriginValues)),
             (vec![(a, "http://a.test, http://b.test")], false, Err(AllowOriginMismatch), Err(MultipleAllowOriginValues)),
             (vec![(a, "http://a.test http://b.test")], false, Err(AllowOriginMismatch), Err(AllowOriginMismatch)),

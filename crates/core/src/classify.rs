@@ -138,21 +138,18 @@ pub enum HeaderVerdict {
 
 /// Fetch "CORS-safelisted request-header" for one (name, value), with the profile's extras.
 pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
-    if is_forbidden_request_header(name, value)
-        || profile.extra_forbidden_headers.iter().any(|f| f.eq_ignore_ascii_case(name))
-    {
-        return HeaderVerdict::Forbidden;
-    }
-    let value = trim_http_whitespace(value);
-    let mut lower = [0u8; 24];
-    let Some(lower) = lower_small(name, &mut lower) else {
-        return HeaderVerdict::NotSafelistedName;
+    let mut buf = [0u8; 24];
+    let lower = lower_small(name, &mut buf);
+    let known = lower.is_some_and(|l| matches!(l, "accept" | "accept-language" | "content-language" | "content-type" | "range"));
+    let extra = lower.and_then(|l| profile.extra_safelisted(l));
+    let (Some(lower), true) = (lower, known || extra.is_some()) else {
+        // Not on any safelist: forbidden (ignored) or CORS-unsafe. Safelisted names are never
+        // forbidden, so the forbidden scan only runs here.
+        let forbidden = is_forbidden_request_header(name, value)
+            || profile.extra_forbidden_headers.iter().any(|f| f.eq_ignore_ascii_case(name));
+        return if forbidden { HeaderVerdict::Forbidden } else { HeaderVerdict::NotSafelistedName };
     };
-    let known = matches!(lower, "accept" | "accept-language" | "content-language" | "content-type" | "range");
-    let extra = profile.extra_safelisted(lower);
-    if !known && extra.is_none() {
-        return HeaderVerdict::NotSafelistedName;
-    }
+    let value = trim_http_whitespace(value);
     if value.len() > MAX_SAFELISTED_VALUE {
         return HeaderVerdict::TooLong;
     }
@@ -211,7 +208,7 @@ pub fn parse_mime_essence(value: &str) -> Option<(&str, &str)> {
     let value = trim_http_whitespace(value);
     let (ty, rest) = value.split_once('/')?;
     let subtype = rest.split(';').next().unwrap_or("");
-    let subtype = subtype.trim_end_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+    let subtype = subtype.trim_end_matches([' ', '\t', '\n', '\r']);
     (is_token(ty) && is_token(subtype)).then_some((ty, subtype))
 }
 

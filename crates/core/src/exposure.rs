@@ -5,7 +5,7 @@
 //! sorted and deduplicated. ACEH is parsed all-or-nothing over its combined value; `*` exposes
 //! everything only without credentials; `Set-Cookie`/`Set-Cookie2` are never exposed.
 
-use crate::http::{get, parse_token_list};
+use crate::http::{get, TokenList};
 
 /// `Access-Control-Expose-Headers`.
 pub const ACEH: &str = "access-control-expose-headers";
@@ -20,19 +20,18 @@ pub fn is_forbidden_response_header(name: &str) -> bool {
 }
 
 /// Whether `name` is a CORS-safelisted response-header name given the ACEH list.
-fn exposed_by(name: &str, listed: &[&str], star: bool) -> bool {
+fn exposed_by(name: &str, listed: &TokenList<'_>, star: bool) -> bool {
     if is_forbidden_response_header(name) {
         return false;
     }
     star || SAFELISTED_RESPONSE_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
-        || listed.iter().any(|l| l.eq_ignore_ascii_case(name))
+        || listed.contains_ignore_case(name)
 }
 
 /// Lowercase names of the response headers script can read from a CORS response.
 pub fn exposed_header_names(headers: &[(String, String)], include: bool) -> Vec<String> {
-    let aceh = get(headers, ACEH);
-    let listed = aceh.as_deref().map(parse_token_list).and_then(Result::ok).unwrap_or_default();
-    let star = !include && listed.contains(&"*");
+    let listed = get(headers, ACEH).and_then(|v| TokenList::parse(v).ok()).unwrap_or_default();
+    let star = !include && listed.contains("*");
     collect(headers, |n| exposed_by(n, &listed, star))
 }
 
@@ -56,10 +55,12 @@ mod tests {
         list.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
     }
 
+    type Case<'a> = (Vec<(&'a str, &'a str)>, bool, Vec<&'a str>);
+
     #[test]
     fn exposure_table() {
         let base = [("Content-Type", "text/plain"), ("Content-Length", "3"), ("X-A", "1"), ("Set-Cookie", "a=b"), ("Age", "1")];
-        let cases: Vec<(Vec<(&str, &str)>, bool, Vec<&str>)> = vec![
+        let cases: Vec<Case<'_>> = vec![
             (vec![], false, vec!["content-length", "content-type"]),
             (vec![("Access-Control-Expose-Headers", "x-a")], false, vec!["content-length", "content-type", "x-a"]),
             (vec![("Access-Control-Expose-Headers", "X-A, set-cookie")], false, vec!["content-length", "content-type", "x-a"]),

@@ -151,6 +151,8 @@ impl Fetch {
     }
 
     /// What to send next, or the verdict.
+    // Not an Iterator: the caller must `observe` between steps, and `Done` repeats.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Step {
         match self.phase {
             Phase::Start => self.begin_hop(),

@@ -77,6 +77,44 @@ pub fn parse_token_list(combined: &str) -> Result<Vec<&str>, &str> {
     Ok(items)
 }
 
+/// A validated `#token` list, borrowed from the header value: no allocation unless the header
+/// spanned several lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TokenList<'a> {
+    combined: Cow<'a, str>,
+}
+
+impl<'a> TokenList<'a> {
+    /// Validates `combined` (Fetch "extract header list values"); `Err(bad_element)` when an
+    /// element is not a token.
+    pub fn parse(combined: Cow<'a, str>) -> Result<TokenList<'a>, String> {
+        if let Some(bad) = combined.split(',').map(trim_ows).find(|i| !i.is_empty() && !is_token(i)) {
+            return Err(bad.to_owned());
+        }
+        Ok(TokenList { combined })
+    }
+
+    /// The elements, in order, empty ones skipped.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.combined.split(',').map(trim_ows).filter(|i| !i.is_empty())
+    }
+
+    /// Whether the list has no element.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// Whether an element equals `item` byte for byte.
+    pub fn contains(&self, item: &str) -> bool {
+        self.iter().any(|i| i == item)
+    }
+
+    /// Whether an element equals `item` ASCII-case-insensitively.
+    pub fn contains_ignore_case(&self, item: &str) -> bool {
+        self.iter().any(|i| i.eq_ignore_ascii_case(item))
+    }
+}
+
 /// Whether a header value contains a byte the HTTP stack rejects outright (NUL, CR, LF).
 pub fn has_invalid_value_byte(value: &str) -> bool {
     value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n'))
@@ -98,9 +136,11 @@ mod tests {
         list.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
     }
 
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>);
+
     #[test]
     fn get_combines_and_trims() {
-        let cases: &[(&[(&str, &str)], Option<&str>)] = &[
+        let cases: &[Case<'_>] = &[
             (&[], None),
             (&[("ACAO", " * ")], Some("*")),
             (&[("acao", "a"), ("Acao", "b")], Some("a, b")),

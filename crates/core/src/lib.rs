@@ -25,3 +25,4 @@ pub use fetch::{evaluate, Fetch, NetworkError, Step};
 pub use model::*;
 pub mod fixes;
 pub mod diagnosis;
+pub mod har;

@@ -7,7 +7,7 @@
 
 use crate::check::{cors_check, CheckFailure};
 use crate::classify::is_cors_safelisted_method;
-use crate::http::{get, parse_token_list};
+use crate::http::{get, TokenList};
 use crate::model::{Engine, ExchangeKind, FailureKind, HeaderList, ObservedResponse, OutgoingRequest, Warning};
 use crate::profile::{BrowserProfile, HeaderHint, MaxAgeParsing, PreflightStep};
 use serde::Serialize;
@@ -178,83 +178,107 @@ pub fn is_ok_status(status: u16) -> bool {
     (200..=299).contains(&status)
 }
 
-struct Lists<'r> {
-    methods: Option<Vec<&'r str>>,
-    headers: Option<Vec<&'r str>>,
+/// A preflight response that passed every check, borrowing its lists from the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightChecked<'r> {
+    /// `Access-Control-Allow-Methods`, validated.
+    pub methods: TokenList<'r>,
+    /// `Access-Control-Allow-Headers`, validated.
+    pub headers: TokenList<'r>,
+    /// Effective Max-Age.
+    pub max_age: MaxAge,
 }
 
-/// Validates a CORS-preflight response in the profile's order.
+impl PreflightChecked<'_> {
+    /// The owned result for the cache (with the use-CORS-preflight flag, an absent method list
+    /// stands for the request's own method).
+    pub fn into_result(self, input: &PreflightInput<'_>, warnings: Vec<Warning>) -> PreflightResult {
+        let mut methods: Vec<String> = self.methods.iter().map(str::to_owned).collect();
+        if methods.is_empty() && input.use_cors_preflight {
+            methods.push(input.method.to_owned());
+        }
+        let headers = self.headers.iter().map(|h| h.to_ascii_lowercase()).collect();
+        PreflightResult { methods, headers, max_age: self.max_age, warnings }
+    }
+}
+
+/// Validates a CORS-preflight response in the profile's order, returning the owned result.
 pub fn evaluate_preflight(
     resp: &ObservedResponse,
     input: &PreflightInput<'_>,
     profile: &BrowserProfile,
 ) -> Result<PreflightResult, CheckFailure> {
-    let acam = get(&resp.headers, ACAM);
-    let acah = get(&resp.headers, ACAH);
-    let mut lists = Lists { methods: None, headers: None };
     let mut warnings = Vec::new();
+    let checked = check_preflight(resp, input, profile, &mut warnings)?;
+    Ok(checked.into_result(input, warnings))
+}
+
+/// Validates a CORS-preflight response in the profile's order without allocating on success
+/// (warnings are appended to `warnings`).
+pub fn check_preflight<'r>(
+    resp: &'r ObservedResponse,
+    input: &PreflightInput<'_>,
+    profile: &BrowserProfile,
+    warnings: &mut Vec<Warning>,
+) -> Result<PreflightChecked<'r>, CheckFailure> {
+    let mut methods = None;
+    let mut headers = None;
     for step in profile.preflight_order {
         match step {
             PreflightStep::Redirect if is_redirect_status(resp.status) => {
                 return Err(CheckFailure::bare(FailureKind::PreflightDisallowedRedirect));
             }
-            PreflightStep::Redirect => {}
-            PreflightStep::CorsCheck => cors_check(&resp.headers, input.origin, input.include, profile)?,
             PreflightStep::Status if !is_ok_status(resp.status) => {
                 return Err(CheckFailure::new(FailureKind::PreflightInvalidStatus, resp.status.to_string()));
             }
-            PreflightStep::Status => {}
-            PreflightStep::ParseMethods => lists.methods = Some(parse_list(acam.as_deref(), FailureKind::InvalidAllowMethods, profile)?),
-            PreflightStep::ParseHeaders => lists.headers = Some(parse_list(acah.as_deref(), FailureKind::InvalidAllowHeaders, profile)?),
-            PreflightStep::Method => check_method(lists.methods.as_deref().unwrap_or_default(), input)?,
-            PreflightStep::Headers => {
-                check_headers(lists.headers.as_deref().unwrap_or_default(), input, profile, &mut warnings)?
-            }
+            PreflightStep::Redirect | PreflightStep::Status => {}
+            PreflightStep::CorsCheck => cors_check(&resp.headers, input.origin, input.include, profile)?,
+            PreflightStep::ParseMethods => methods = Some(parse_list(&resp.headers, ACAM, FailureKind::InvalidAllowMethods, profile)?),
+            PreflightStep::ParseHeaders => headers = Some(parse_list(&resp.headers, ACAH, FailureKind::InvalidAllowHeaders, profile)?),
+            PreflightStep::Method => check_method(methods.as_ref().unwrap_or(&TokenList::default()), input)?,
+            PreflightStep::Headers => check_headers(headers.as_ref().unwrap_or(&TokenList::default()), input, profile, warnings)?,
         }
     }
     let max_age = effective_max_age(get(&resp.headers, MAX_AGE).as_deref(), profile.engine);
-    Ok(result(&lists, input, max_age, warnings))
+    Ok(PreflightChecked { methods: methods.unwrap_or_default(), headers: headers.unwrap_or_default(), max_age })
 }
 
-fn result(lists: &Lists<'_>, input: &PreflightInput<'_>, max_age: MaxAge, warnings: Vec<Warning>) -> PreflightResult {
-    let mut methods: Vec<String> = lists.methods.iter().flatten().map(|m| (*m).to_owned()).collect();
-    if methods.is_empty() && input.use_cors_preflight {
-        methods.push(input.method.to_owned());
-    }
-    let headers = lists.headers.iter().flatten().map(|h| h.to_ascii_lowercase()).collect();
-    PreflightResult { methods, headers, max_age, warnings }
-}
-
-fn parse_list<'r>(value: Option<&'r str>, kind: FailureKind, profile: &BrowserProfile) -> Result<Vec<&'r str>, CheckFailure> {
-    let Some(value) = value else {
-        return Ok(Vec::new());
+fn parse_list<'r>(
+    headers: &'r [(String, String)],
+    name: &str,
+    kind: FailureKind,
+    profile: &BrowserProfile,
+) -> Result<TokenList<'r>, CheckFailure> {
+    let Some(value) = get(headers, name) else {
+        return Ok(TokenList::default());
     };
-    parse_token_list(value).map_err(|bad| {
-        // WebKit quotes the raw header value; the others the offending token.
-        let hint = if profile.engine == Engine::Webkit { value } else { bad };
-        CheckFailure::new(kind, hint)
-    })
+    // WebKit quotes the raw header value; the others the offending token.
+    let raw = (profile.engine == Engine::Webkit).then(|| value.to_string());
+    TokenList::parse(value).map_err(|bad| CheckFailure::new(kind, raw.unwrap_or(bad)))
 }
 
 /// Fetch's method check: listed byte-exactly, safelisted, or `*` without credentials (and
 /// with the use-CORS-preflight flag an absent list allows the request's own method).
-fn check_method(methods: &[&str], input: &PreflightInput<'_>) -> Result<(), CheckFailure> {
+fn check_method(methods: &TokenList<'_>, input: &PreflightInput<'_>) -> Result<(), CheckFailure> {
     let m = input.method;
-    let flag_default = methods.is_empty() && input.use_cors_preflight;
-    if flag_default || methods.contains(&m) || is_cors_safelisted_method(m) || (!input.include && methods.contains(&"*")) {
+    let flag_default = input.use_cors_preflight && methods.is_empty();
+    if flag_default || is_cors_safelisted_method(m) || methods.contains(m) || (!input.include && methods.contains("*")) {
         return Ok(());
     }
     Err(CheckFailure::new(FailureKind::MethodNotAllowed, m))
 }
 
 fn check_headers(
-    allowed: &[&str],
+    allowed: &TokenList<'_>,
     input: &PreflightInput<'_>,
     profile: &BrowserProfile,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), CheckFailure> {
-    let listed = |name: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(name));
-    let star = !input.include && allowed.contains(&"*");
+    if input.unsafe_names.is_empty() {
+        return Ok(());
+    }
+    let listed = |name: &str| allowed.contains_ignore_case(name);
+    let star = !input.include && allowed.contains("*");
     let has_auth = input.unsafe_names.iter().any(|n| n == "authorization");
     if has_auth && !listed("authorization") {
         if !(star && profile.wildcard_covers_authorization) {

@@ -207,7 +207,8 @@ impl Lab {
         format!("{}/{}", self.base_url(), scenario)
     }
 
-    /// Every request received so far (the last [`MAX_LOG`]), in arrival order.
+    /// Every request received so far (the last [`MAX_LOG`]), in arrival order. Input that does
+    /// not parse as a request is answered 4xx and not logged.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         let log = self.shared.log.lock().unwrap_or_else(PoisonError::into_inner);
         log.iter().cloned().collect()

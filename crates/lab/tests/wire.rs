@@ -166,6 +166,13 @@ fn hostile_input_gets_an_error_not_a_hang() {
 }
 
 #[test]
+fn lab_can_live_in_a_static() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Lab>();
+    send_sync::<cors_doctor_lab::Scenario>();
+}
+
+#[test]
 fn base_url_and_url() {
     let lab = lab();
     assert_eq!(lab.base_url(), format!("http://127.0.0.1:{}", lab.addr().port()));

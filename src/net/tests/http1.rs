@@ -344,3 +344,58 @@ fn head_responses_have_no_body() {
     let resp = send_once(config(3000), &request("HEAD", &base)).unwrap();
     assert_eq!((resp.status, resp.body.len()), (200, 0));
 }
+
+#[test]
+fn send_works_from_inside_a_tokio_runtime() {
+    let (base, _srv) = one_shot(b"HTTP/1.1 204 No Content\r\n\r\n");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let resp = rt
+        .block_on(async { send_once(config(3000), &request("GET", &base)) })
+        .unwrap();
+    assert_eq!(resp.status, 204);
+}
+
+#[test]
+fn reset_connection_is_an_io_error() {
+    let (base, _srv) = server(|listener| {
+        let (mut stream, _) = listener.accept().unwrap();
+        read_request(&mut stream);
+        stream.set_nonblocking(true).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            // SO_LINGER 0: closing sends RST instead of FIN.
+            tokio::net::TcpStream::from_std(stream)
+                .unwrap()
+                .set_zero_linger()
+                .unwrap();
+        });
+    });
+    let err = send_once(config(3000), &request("GET", &base)).unwrap_err();
+    let authority = base.trim_start_matches("http://");
+    assert_eq!(
+        err.to_string(),
+        format!("io: connection reset by peer ({authority})")
+    );
+}
+
+#[test]
+fn unresolvable_host_is_a_dns_error() {
+    // `.invalid` never resolves (RFC 6761); a resolver that cannot even be asked may stall, which
+    // the deadline turns into a timeout instead.
+    let err = send_once(config(2000), &request("GET", "http://cors-doctor-test.invalid/")).unwrap_err();
+    match err.stage {
+        NetStage::Dns => assert!(
+            err.message
+                .starts_with("could not resolve host cors-doctor-test.invalid"),
+            "{err}"
+        ),
+        NetStage::Timeout => assert!(err.message.contains("resolving"), "{err}"),
+        _ => panic!("unexpected {err}"),
+    }
+}

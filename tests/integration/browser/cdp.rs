@@ -34,21 +34,36 @@ impl Cdp {
         let stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
         stream.set_nodelay(true).ok();
         let url = format!("ws://127.0.0.1:{port}{path}");
-        let (ws, _) = tungstenite::client(url.as_str(), stream).map_err(|e| format!("websocket handshake: {e}"))?;
+        let (ws, _) =
+            tungstenite::client(url.as_str(), stream).map_err(|e| format!("websocket handshake: {e}"))?;
         // Short read slices so every wait below can honour its own deadline.
-        ws.get_ref().set_read_timeout(Some(Duration::from_millis(50))).map_err(|e| e.to_string())?;
-        Ok(Cdp { ws, next_id: 1, events: VecDeque::new() })
+        ws.get_ref()
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .map_err(|e| e.to_string())?;
+        Ok(Cdp {
+            ws,
+            next_id: 1,
+            events: VecDeque::new(),
+        })
     }
 
     /// Sends `method(params)` on `session` (None = the browser target) and waits for its result.
-    pub(crate) fn call(&mut self, session: Option<&str>, method: &str, params: Value, timeout: Duration) -> Result<Value, String> {
+    pub(crate) fn call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value, String> {
         let id = self.next_id;
         self.next_id += 1;
         let mut msg = json!({"id": id, "method": method, "params": params});
         if let Some(s) = session {
             msg["sessionId"] = json!(s);
         }
-        self.ws.send(Message::text(msg.to_string())).map_err(|e| format!("{method}: send: {e}"))?;
+        self.ws
+            .send(Message::text(msg.to_string()))
+            .map_err(|e| format!("{method}: send: {e}"))?;
         let deadline = Instant::now() + timeout;
         loop {
             let Some(v) = self.read_one(deadline).map_err(|e| format!("{method}: {e}"))? else {
@@ -65,7 +80,11 @@ impl Cdp {
 
     /// Reads for up to `timeout`, until `done` is true of the events queued so far, then returns
     /// (and forgets) every queued event. Returns early as soon as `done` holds.
-    pub(crate) fn events_until(&mut self, timeout: Duration, mut done: impl FnMut(&[Event]) -> bool) -> Result<Vec<Event>, String> {
+    pub(crate) fn events_until(
+        &mut self,
+        timeout: Duration,
+        mut done: impl FnMut(&[Event]) -> bool,
+    ) -> Result<Vec<Event>, String> {
         let deadline = Instant::now() + timeout;
         while !done(self.events.make_contiguous()) {
             if self.read_one(deadline)?.is_none() {
@@ -81,7 +100,8 @@ impl Cdp {
         while Instant::now() < deadline {
             match self.ws.read() {
                 Ok(Message::Text(text)) => {
-                    let v: Value = serde_json::from_str(text.as_str()).map_err(|e| format!("bad CDP JSON: {e}"))?;
+                    let v: Value =
+                        serde_json::from_str(text.as_str()).map_err(|e| format!("bad CDP JSON: {e}"))?;
                     if let Some(method) = v.get("method").and_then(Value::as_str) {
                         self.events.push_back(Event {
                             method: method.to_string(),
@@ -94,11 +114,11 @@ impl Cdp {
                 }
                 Ok(Message::Close(_)) => return Err("browser closed the DevTools connection".into()),
                 Ok(_) => {}
-                Err(tungstenite::Error::Io(e)) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
                 Err(e) => return Err(format!("DevTools connection: {e}")),
             }
         }
         Ok(None)
     }
 }
-

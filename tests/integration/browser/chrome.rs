@@ -53,7 +53,12 @@ impl Chromium {
             .process_group(0)
             .spawn()
             .map_err(|e| format!("spawn {CHROMIUM}: {e}"))?;
-        let mut browser = Chromium { child, port: 0, path: String::new(), _profile: profile };
+        let mut browser = Chromium {
+            child,
+            port: 0,
+            path: String::new(),
+            _profile: profile,
+        };
         (browser.port, browser.path) = browser.wait_for_devtools(timeout)?;
         Ok(browser)
     }
@@ -85,14 +90,18 @@ fn read_active_port(file: &Path) -> Option<(u16, String)> {
     let mut lines = text.lines();
     let port = lines.next()?.trim().parse().ok()?;
     let path = lines.next()?.trim();
-    path.starts_with("/devtools/browser/").then(|| (port, path.to_string()))
+    path.starts_with("/devtools/browser/")
+        .then(|| (port, path.to_string()))
 }
 
 impl Drop for Chromium {
     fn drop(&mut self) {
         // `kill -KILL -- -PGID` reaches every process of the group without unsafe code.
         let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

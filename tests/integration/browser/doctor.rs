@@ -41,7 +41,11 @@ pub(crate) fn args(spec: &FetchSpec, origin: &str) -> Vec<String> {
 pub(crate) fn check(spec: &FetchSpec, origin: &str, timeout: Duration) -> Result<Facts, String> {
     let (code, stdout, stderr) = run(&args(spec, origin), timeout)?;
     let json: Value = serde_json::from_str(&stdout).map_err(|e| {
-        let said = stderr.lines().chain(stdout.lines()).find(|l| !l.trim().is_empty()).unwrap_or("");
+        let said = stderr
+            .lines()
+            .chain(stdout.lines())
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         format!("exit {code:?}, no JSON ({e}): {said}")
     })?;
     facts_from_json(&json)
@@ -53,24 +57,37 @@ pub(crate) fn facts_from_json(json: &Value) -> Result<Facts, String> {
         return Err(format!("schema is {}, not cors-doctor/check/v1", json["schema"]));
     }
     let verdict = &json["verdicts"]["chromium"];
-    let outcome = verdict["outcome"].as_str().ok_or("no verdicts.chromium.outcome")?.to_string();
+    let outcome = verdict["outcome"]
+        .as_str()
+        .ok_or("no verdicts.chromium.outcome")?
+        .to_string();
     let text = |v: &Value| v.as_str().map(str::to_string);
-    let exposed = verdict["exposed_headers"]
-        .as_array()
-        .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect());
+    let exposed = verdict["exposed_headers"].as_array().map(|names| {
+        names
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect()
+    });
     Ok(Facts {
         error_name: text(&verdict["failure"]["error_name"]),
         message: text(&verdict["failure"]["message"]),
         wire: wire_from_exchanges(&json["exchanges"]),
-        exposed: if outcome == "allowed" { Some(exposed.unwrap_or_default()) } else { None },
+        exposed: if outcome == "allowed" {
+            Some(exposed.unwrap_or_default())
+        } else {
+            None
+        },
         outcome,
     })
 }
 
-/// What cors-doctor says it sent: `exchanges[]` with `kind` and `request.headers` pairs.
+/// What cors-doctor says the browser sent: `exchanges[]` of kind `preflight` or `actual`, with
+/// `request.headers` pairs. Other kinds (`probe`: cors-doctor's own diagnostic requests, which no
+/// browser sends) are not part of the comparison.
 fn wire_from_exchanges(exchanges: &Value) -> Wire {
     let mut wire = Wire::default();
-    for x in exchanges.as_array().into_iter().flatten() {
+    let browser_sent = |x: &&Value| x["kind"] == "preflight" || x["kind"] == "actual";
+    for x in exchanges.as_array().into_iter().flatten().filter(browser_sent) {
         let headers: Vec<(String, String)> = x["request"]["headers"]
             .as_array()
             .into_iter()
@@ -114,7 +131,11 @@ fn run(args: &[String], timeout: Duration) -> Result<(Option<i32>, String, Strin
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    Ok((status.code(), out.join().unwrap_or_default(), err.join().unwrap_or_default()))
+    Ok((
+        status.code(),
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    ))
 }
 
 #[cfg(test)]
@@ -130,10 +151,13 @@ mod tests {
                 {"kind": "preflight", "request": {"method": "OPTIONS", "url": "u", "headers": [
                     ["Origin", "http://a"], ["Access-Control-Request-Method", "PUT"],
                     ["Access-Control-Request-Headers", "x-custom"]]}},
-                {"kind": "actual", "request": {"method": "PUT", "url": "u", "headers": [["Origin", "http://a"]]}}
+                {"kind": "actual", "request": {"method": "PUT", "url": "u",
+                    "headers": [["Origin", "http://a"]]}},
+                {"kind": "probe", "request": {"method": "PUT", "url": "u", "headers": []}}
             ],
             "verdicts": {"chromium": {"outcome": "blocked", "failure": {
-                "error_name": "MissingAllowOriginHeader", "message": "Access to fetch at …"}, "exposed_headers": []}}
+                "error_name": "MissingAllowOriginHeader", "message": "Access to fetch at …"},
+                "exposed_headers": []}}
         });
         let facts = facts_from_json(&json).unwrap();
         assert_eq!(facts.outcome, "blocked");
@@ -141,7 +165,12 @@ mod tests {
         assert_eq!(facts.exposed, None);
         assert_eq!(
             facts.wire,
-            Wire { preflights: 1, acrm: Some("PUT".into()), acrh: Some("x-custom".into()), actual: 1 }
+            Wire {
+                preflights: 1,
+                acrm: Some("PUT".into()),
+                acrh: Some("x-custom".into()),
+                actual: 1
+            }
         );
     }
 

@@ -23,7 +23,9 @@ pub(crate) struct Wire {
 impl Wire {
     /// Reduces a server's request log: `(method, header lines)` in arrival order. A preflight is
     /// an `OPTIONS` carrying `Access-Control-Request-Method`, as the lab itself decides.
-    pub(crate) fn from_requests<'a>(requests: impl IntoIterator<Item = (&'a str, &'a [(String, String)])>) -> Wire {
+    pub(crate) fn from_requests<'a>(
+        requests: impl IntoIterator<Item = (&'a str, &'a [(String, String)])>,
+    ) -> Wire {
         let mut wire = Wire::default();
         for (method, headers) in requests {
             let preflight = method == "OPTIONS" && header(headers, "access-control-request-method").is_some();
@@ -48,8 +50,11 @@ impl Wire {
 
 /// The value of `name` (case-insensitive); several lines are joined with `, ` as a browser would.
 pub(crate) fn header(headers: &[(String, String)], name: &str) -> Option<String> {
-    let values: Vec<&str> =
-        headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect();
+    let values: Vec<&str> = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect();
     (!values.is_empty()).then(|| values.join(", "))
 }
 
@@ -74,7 +79,13 @@ impl Facts {
         let allowed = run.outcome() == "allowed";
         Facts {
             outcome: run.outcome(),
-            error_name: run.cors_error.clone().or_else(|| run.net_error.clone()),
+            // A resolved fetch can still end its load with an error event (`redirect: 'manual'`
+            // aborts after the opaque redirect: net::ERR_ABORTED); that is not a failure script sees.
+            error_name: if allowed {
+                None
+            } else {
+                run.cors_error.clone().or_else(|| run.net_error.clone())
+            },
             message: run.cors_line.clone(),
             wire,
             exposed: allowed.then(|| run.exposed_headers.clone()),
@@ -89,7 +100,7 @@ impl Facts {
             1 => "yes".to_string(),
             n => format!("yes ×{n}"),
         };
-        let acrh = match (self.wire.preflights, &self.wire.acrh) {
+        let preflight_header = |v: &Option<String>| match (self.wire.preflights, v) {
             (0, _) => "—".to_string(),
             (_, None) => "(absent)".to_string(),
             (_, Some(v)) => format!("{v:?}"),
@@ -105,7 +116,8 @@ impl Facts {
             ("error name", opt(&self.error_name)),
             ("console line", opt(&self.message)),
             ("preflight sent", count(self.wire.preflights)),
-            ("ACRH", acrh),
+            ("ACRM", preflight_header(&self.wire.acrm)),
+            ("ACRH", preflight_header(&self.wire.acrh)),
             ("actual sent", count(self.wire.actual)),
             ("exposed headers", opt(&exposed)),
         ]
@@ -123,16 +135,39 @@ pub(crate) fn differences(chromium: &Facts, doctor: &Facts) -> Vec<(&'static str
         .collect()
 }
 
-/// A plain-text table of `(case, field, chromium, cors-doctor)` rows.
+/// A plain-text table of `(case, field, chromium, cors-doctor)` rows. Two long values that share
+/// a long beginning (console lines) are shown from a little before the first difference.
 pub(crate) fn table(rows: &[(String, &'static str, String, String)]) -> String {
     let head = ("case", "field", "chromium", "cors-doctor");
-    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0).max(head.0.len());
-    let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0).max(head.1.len());
+    let w0 = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(head.0.len());
+    let w1 = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(head.1.len());
     let mut out = format!("{:w0$} | {:w1$} | {} | {}\n", head.0, head.1, head.2, head.3);
     for (case, field, c, d) in rows {
+        let (c, d) = from_first_difference(c, d);
         out.push_str(&format!("{case:w0$} | {field:w1$} | {c} | {d}\n"));
     }
     out
+}
+
+/// Drops the common beginning of `a` and `b` but the 30 characters before they part, as `…`.
+fn from_first_difference(a: &str, b: &str) -> (String, String) {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let skip = common.saturating_sub(30);
+    if skip < 10 {
+        return (a.to_string(), b.to_string());
+    }
+    let cut = |s: &str| format!("…{}", s.chars().skip(skip).collect::<String>());
+    (cut(a), cut(b))
 }
 
 #[cfg(test)]
@@ -140,19 +175,35 @@ mod tests {
     use super::*;
 
     fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn wire_counts_preflights_and_hops_and_keeps_the_first_acrh() {
-        let pre1 = h(&[("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "x-a")]);
+        let pre1 = h(&[
+            ("Access-Control-Request-Method", "PUT"),
+            ("Access-Control-Request-Headers", "x-a"),
+        ]);
         let pre2 = h(&[("access-control-request-method", "PUT")]);
         let plain_options = h(&[("Origin", "http://a")]);
-        let log = [("OPTIONS", &pre1[..]), ("PUT", &[][..]), ("OPTIONS", &pre2[..]), ("OPTIONS", &plain_options[..])];
+        let log = [
+            ("OPTIONS", &pre1[..]),
+            ("PUT", &[][..]),
+            ("OPTIONS", &pre2[..]),
+            ("OPTIONS", &plain_options[..]),
+        ];
         let wire = Wire::from_requests(log);
         assert_eq!(
             wire,
-            Wire { preflights: 2, acrm: Some("PUT".into()), acrh: Some("x-a".into()), actual: 2 }
+            Wire {
+                preflights: 2,
+                acrm: Some("PUT".into()),
+                acrh: Some("x-a".into()),
+                actual: 2
+            }
         );
     }
 
@@ -162,12 +213,20 @@ mod tests {
             outcome: "allowed".into(),
             error_name: None,
             message: None,
-            wire: Wire { preflights: 1, acrm: Some("PUT".into()), acrh: None, actual: 1 },
+            wire: Wire {
+                preflights: 1,
+                acrm: Some("PUT".into()),
+                acrh: None,
+                actual: 1,
+            },
             exposed: Some(vec!["content-type".into(), "x-b".into()]),
         };
         let mut other = base.clone();
         other.exposed = Some(vec!["X-B".into(), "content-type".into(), "x-b".into()]);
-        assert!(differences(&base, &other).is_empty(), "order, case and duplicates do not matter");
+        assert!(
+            differences(&base, &other).is_empty(),
+            "order, case and duplicates do not matter"
+        );
         other.wire.acrh = Some("x-a".into());
         other.wire.actual = 0;
         let diff = differences(&base, &other);
@@ -177,6 +236,19 @@ mod tests {
                 ("ACRH", "(absent)".to_string(), "\"x-a\"".to_string()),
                 ("actual sent", "yes".to_string(), "no".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn long_values_are_shown_from_shortly_before_they_differ() {
+        let a = format!("{} resource.", "x".repeat(100));
+        let b = format!("{} resource. If an opaque", "x".repeat(100));
+        let (ca, cb) = from_first_difference(&a, &b);
+        assert_eq!(ca, format!("…{} resource.", "x".repeat(20)));
+        assert_eq!(cb, format!("…{} resource. If an opaque", "x".repeat(20)));
+        assert_eq!(
+            from_first_difference("yes", "no"),
+            ("yes".to_string(), "no".to_string())
         );
     }
 }

@@ -7,7 +7,7 @@
 //! It records what the browser said, never what it "should" say. The wire side (what reached the
 //! server) is the lab's request log, read by the caller.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -74,50 +74,99 @@ const STEP: Duration = Duration::from_secs(10);
 
 /// Runs `spec` from a fresh context showing `page_url`.
 pub(crate) fn observe(cdp: &mut Cdp, page_url: &str, spec: &FetchSpec) -> Result<ChromiumRun, String> {
-    let ctx = cdp.call(None, "Target.createBrowserContext", json!({"disposeOnDetach": true}), STEP)?;
-    let ctx = ctx["browserContextId"].as_str().ok_or("no browserContextId")?.to_string();
+    let ctx = cdp.call(
+        None,
+        "Target.createBrowserContext",
+        json!({"disposeOnDetach": true}),
+        STEP,
+    )?;
+    let ctx = ctx["browserContextId"]
+        .as_str()
+        .ok_or("no browserContextId")?
+        .to_string();
     let result = observe_in_context(cdp, &ctx, page_url, spec);
-    let disposed = cdp.call(None, "Target.disposeBrowserContext", json!({"browserContextId": ctx}), STEP);
+    let disposed = cdp.call(
+        None,
+        "Target.disposeBrowserContext",
+        json!({"browserContextId": ctx}),
+        STEP,
+    );
     let run = result?;
     disposed?;
     Ok(run)
 }
 
-fn observe_in_context(cdp: &mut Cdp, ctx: &str, page_url: &str, spec: &FetchSpec) -> Result<ChromiumRun, String> {
+fn observe_in_context(
+    cdp: &mut Cdp,
+    ctx: &str,
+    page_url: &str,
+    spec: &FetchSpec,
+) -> Result<ChromiumRun, String> {
+    // Opening the tab on the page itself (not about:blank, then navigating) spares a second
+    // renderer process per case: the renderer start-up is most of a case's cost.
     let target = cdp.call(
         None,
         "Target.createTarget",
-        json!({"url": "about:blank", "browserContextId": ctx}),
+        json!({"url": page_url, "browserContextId": ctx}),
         STEP,
     )?;
     let target = target["targetId"].as_str().ok_or("no targetId")?;
-    let attached = cdp.call(None, "Target.attachToTarget", json!({"targetId": target, "flatten": true}), STEP)?;
+    let attached = cdp.call(
+        None,
+        "Target.attachToTarget",
+        json!({"targetId": target, "flatten": true}),
+        STEP,
+    )?;
     let session = attached["sessionId"].as_str().ok_or("no sessionId")?.to_string();
     let s = Some(session.as_str());
-    for domain in ["Page", "Network", "Log", "Runtime"] {
+    for domain in ["Network", "Log", "Runtime"] {
         cdp.call(s, &format!("{domain}.enable"), json!({}), STEP)?;
     }
-    cdp.call(s, "Page.navigate", json!({"url": page_url}), STEP)?;
-    let loaded = cdp.events_until(STEP, |evs| has(evs, &session, "Page.loadEventFired"))?;
-    if !has(&loaded, &session, "Page.loadEventFired") {
-        return Err(format!("the page {page_url} did not load"));
-    }
+    wait_for_page(cdp, &session, page_url)?;
     let reply = cdp.call(
         s,
         "Runtime.evaluate",
         json!({"expression": fetch_script(spec), "awaitPromise": true, "returnByValue": true}),
         STEP,
     )?;
-    let value = reply["result"]["value"].as_str().ok_or_else(|| format!("fetch script gave no result: {reply}"))?;
+    let value = reply["result"]["value"]
+        .as_str()
+        .ok_or_else(|| format!("fetch script gave no result: {reply}"))?;
     let result: Value = serde_json::from_str(value).map_err(|e| format!("fetch script result: {e}"))?;
     let rejected = result["ok"] != json!(true);
-    let events = cdp.events_until(Duration::from_secs(3), |evs| settled(evs, &session, rejected))?;
+    // Generous: only a rejected fetch waits, and only until its console line is in.
+    let events = cdp.events_until(Duration::from_secs(10), |evs| settled(evs, &session, rejected))?;
     Ok(summarise(&result, &events, &session))
+}
+
+/// Polls until the tab's document is `page_url`, fully loaded: the fetch must run with the page's
+/// origin, never in the initial empty document.
+fn wait_for_page(cdp: &mut Cdp, session: &str, page_url: &str) -> Result<(), String> {
+    let deadline = Instant::now() + STEP;
+    let probe = "document.readyState === 'complete' ? location.href : ''";
+    while Instant::now() < deadline {
+        let reply = cdp.call(
+            Some(session),
+            "Runtime.evaluate",
+            json!({"expression": probe, "returnByValue": true}),
+            STEP,
+        );
+        // A context torn down by the navigation itself is an error worth retrying.
+        if reply.is_ok_and(|r| r["result"]["value"] == page_url) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Err(format!("the page {page_url} did not load within {STEP:?}"))
 }
 
 /// The page script: one fetch, its result as a JSON string (so `returnByValue` is trivial).
 pub(crate) fn fetch_script(spec: &FetchSpec) -> String {
-    let headers: Vec<[&str; 2]> = spec.headers.iter().map(|(n, v)| [n.as_str(), v.as_str()]).collect();
+    let headers: Vec<[&str; 2]> = spec
+        .headers
+        .iter()
+        .map(|(n, v)| [n.as_str(), v.as_str()])
+        .collect();
     let mut init = json!({
         "method": spec.method,
         "headers": headers,
@@ -127,16 +176,15 @@ pub(crate) fn fetch_script(spec: &FetchSpec) -> String {
     if let Some(body) = &spec.body {
         init["body"] = json!(body);
     }
+    // The body is read so the load completes before the result is returned.
     format!(
-        "(async () => {{ try {{ const r = await fetch({url}, {init}); try {{ await r.arrayBuffer(); }} catch (_) {{}} \
-         return JSON.stringify({{ok: true, status: r.status, type: r.type, headers: [...r.headers.keys()]}}); }} \
+        "(async () => {{ try {{ const r = await fetch({url}, {init}); \
+         try {{ await r.arrayBuffer(); }} catch (_) {{}} \
+         return JSON.stringify({{ok: true, status: r.status, type: r.type, \
+         headers: [...r.headers.keys()]}}); }} \
          catch (e) {{ return JSON.stringify({{ok: false, error: String(e)}}); }} }})()",
         url = json!(spec.url),
     )
-}
-
-fn has(events: &[Event], session: &str, method: &str) -> bool {
-    events.iter().any(|e| e.session.as_deref() == Some(session) && e.method == method)
 }
 
 /// The fetch's own `loadingFailed` (not the page's, not the preflight's).
@@ -177,15 +225,18 @@ fn console_entries(events: &[Event], session: &str) -> Vec<(String, String)> {
     for e in events.iter().filter(|e| e.session.as_deref() == Some(session)) {
         let p = &e.params;
         let entry = match e.method.as_str() {
-            "Log.entryAdded" => p["entry"]["text"]
+            "Log.entryAdded" => p["entry"]["text"].as_str().map(|t| {
+                (
+                    format!("Log.entryAdded {}/{}", p["entry"]["source"], p["entry"]["level"]),
+                    t,
+                )
+            }),
+            "Runtime.consoleAPICalled" => p["args"][0]["value"]
                 .as_str()
-                .map(|t| (format!("Log.entryAdded {}/{}", p["entry"]["source"], p["entry"]["level"]), t)),
-            "Runtime.consoleAPICalled" => {
-                p["args"][0]["value"].as_str().map(|t| (format!("Runtime.consoleAPICalled {}", p["type"]), t))
-            }
-            "Runtime.exceptionThrown" => {
-                p["exceptionDetails"]["text"].as_str().map(|t| ("Runtime.exceptionThrown".to_string(), t))
-            }
+                .map(|t| (format!("Runtime.consoleAPICalled {}", p["type"]), t)),
+            "Runtime.exceptionThrown" => p["exceptionDetails"]["text"]
+                .as_str()
+                .map(|t| ("Runtime.exceptionThrown".to_string(), t)),
             _ => None,
         };
         out.extend(entry.map(|(c, t)| (c.replace('"', ""), t.to_string())));
@@ -194,7 +245,10 @@ fn console_entries(events: &[Event], session: &str) -> Vec<(String, String)> {
 }
 
 fn console_lines(events: &[Event], session: &str) -> Vec<String> {
-    console_entries(events, session).into_iter().map(|(_, t)| t).collect()
+    console_entries(events, session)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 fn summarise(result: &Value, events: &[Event], session: &str) -> ChromiumRun {
@@ -206,19 +260,28 @@ fn summarise(result: &Value, events: &[Event], session: &str) -> ChromiumRun {
     } else {
         Settled::Rejected(result["error"].as_str().unwrap_or("").to_string())
     };
-    let exposed_headers =
-        result["headers"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)).collect();
+    let exposed_headers = result["headers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.as_str().map(str::to_string))
+        .collect();
     let failure = fetch_failure(events, session);
     let status = failure.and_then(|f| f.get("corsErrorStatus"));
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    let console: Vec<String> = console_entries(events, session).into_iter().map(|(c, t)| format!("{c}: {t}")).collect();
+    let console: Vec<String> = console_entries(events, session)
+        .into_iter()
+        .map(|(c, t)| format!("{c}: {t}"))
+        .collect();
     ChromiumRun {
         settled,
         exposed_headers,
         cors_error: text(status.map(|s| &s["corsError"])),
         failed_parameter: text(status.map(|s| &s["failedParameter"])),
         net_error: text(failure.map(|f| &f["errorText"])),
-        cors_line: console_lines(events, session).into_iter().find(|l| is_cors_line(l)),
+        cors_line: console_lines(events, session)
+            .into_iter()
+            .find(|l| is_cors_line(l)),
         console,
     }
 }

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-const PAGE: &str = "<!doctype html><html><head><title>cors-doctor parity page</title></head><body></body></html>";
+const PAGE: &str =
+    "<!doctype html><html><head><title>cors-doctor parity page</title></head><body></body></html>";
 
 /// A running page server.
 pub(crate) struct PageServer {
@@ -39,7 +40,11 @@ impl PageServer {
                 }
             }
         });
-        Ok(PageServer { port, stop, thread: Some(thread) })
+        Ok(PageServer {
+            port,
+            stop,
+            thread: Some(thread),
+        })
     }
 
     /// The page's serialized origin, `http://127.0.0.1:{port}`.

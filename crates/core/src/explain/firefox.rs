@@ -11,7 +11,8 @@ use crate::model::{Engine, FailureKind, Stage};
 const BLOCKED: &str = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at";
 const WARNING: &str = "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at";
 
-/// (reason text with `{}` for the parameter, reason key as MDN names it, kind, stage, code override).
+/// (reason text with `{}` for the parameter, reason key as MDN names it — `CORSMIssingAllowCredentials`
+/// keeps DevTools' typo, as `Failure::error_name` does — kind, stage, code override).
 type Reason = (&'static str, &'static str, FailureKind, Stage, Option<&'static str>);
 
 const REASONS: &[Reason] = {
@@ -25,7 +26,7 @@ const REASONS: &[Reason] = {
         ("CORS header 'Access-Control-Allow-Origin' missing", "CORSMissingAllowOrigin", MissingAllowOrigin, Actual, None),
         ("Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*'", "CORSNotSupportingCredentials", WildcardOriginNotAllowed, Actual, None),
         ("CORS header 'Access-Control-Allow-Origin' does not match '{}'", "CORSAllowOriginNotMatchingOrigin", AllowOriginMismatch, Actual, None),
-        ("expected 'true' in CORS header 'Access-Control-Allow-Credentials'", "CORSMissingAllowCredentials", InvalidAllowCredentials, Actual, None),
+        ("expected 'true' in CORS header 'Access-Control-Allow-Credentials'", "CORSMIssingAllowCredentials", InvalidAllowCredentials, Actual, None),
         ("CORS header 'Origin' cannot be added", "CORSOriginHeaderNotAdded", RequestRejected, Actual, Some("origin-header-not-added")),
         ("CORS request external redirect not allowed", "CORSExternalRedirectNotAllowed", PreflightDisallowedRedirect, Preflight, None),
         ("CORS preflight response did not succeed", "CORSPreflightDidNotSucceed", PreflightInvalidStatus, Preflight, None),
@@ -147,7 +148,7 @@ mod tests {
             ("CORS header 'Access-Control-Allow-Origin' missing", None, MissingAllowOrigin, Stage::Actual, "CORSMissingAllowOrigin", None),
             ("Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’", None, WildcardOriginNotAllowed, Stage::Actual, "CORSNotSupportingCredentials", None),
             ("CORS header ‘Access-Control-Allow-Origin’ does not match ‘https://a.test, https://b.test’", None, AllowOriginMismatch, Stage::Actual, "CORSAllowOriginNotMatchingOrigin", Some(("value", "https://a.test, https://b.test"))),
-            ("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’", None, InvalidAllowCredentials, Stage::Actual, "CORSMissingAllowCredentials", None),
+            ("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’", None, InvalidAllowCredentials, Stage::Actual, "CORSMIssingAllowCredentials", None),
             ("CORS header ‘Origin’ cannot be added", None, RequestRejected, Stage::Actual, "CORSOriginHeaderNotAdded", None),
             ("CORS request external redirect not allowed", None, PreflightDisallowedRedirect, Stage::Preflight, "CORSExternalRedirectNotAllowed", None),
             ("CORS preflight response did not succeed", Some("401"), PreflightInvalidStatus, Stage::Preflight, "CORSPreflightDidNotSucceed", Some(("status", "401"))),

@@ -70,7 +70,7 @@ pub fn knowledge_for_code(code: &str) -> Option<&'static Knowledge> {
 /// (keys without braces), or with a neutral wording when a value is unknown.
 pub fn fill(text: &str, vars: &BTreeMap<String, String>) -> String {
     let defaults = [
-        ("origin", "your page's origin"),
+        ("origin", "<your page's origin>"),
         ("method", "the method"),
         ("header", "the header"),
         ("value", "the value"),
@@ -90,7 +90,7 @@ pub fn fill(text: &str, vars: &BTreeMap<String, String>) -> String {
 const AUTH_ON_OPTIONS: &str = "Authentication (a login filter, API-key check, JWT middleware, an API-gateway authorizer) runs before CORS and answers the preflight with 401/403: preflights never carry cookies or Authorization, so they must be let through";
 const NO_OPTIONS_ROUTE: &str = "Nothing answers OPTIONS on this path (404/405): CORS is attached per route or after the router, or the framework has no OPTIONS handler here";
 const ERROR_PATH: &str = "The server answered with an error (500, a 502/503 from a proxy, 413 body too large, 429 rate limit) produced on a path the CORS middleware never decorates";
-const NOT_IN_ALLOWLIST: &str = "The page's origin ({origin}) is not in the server's allowed origins, so the middleware answers without CORS headers (check scheme, host and port: http vs https, localhost vs 127.0.0.1, another dev port)";
+const NOT_IN_ALLOWLIST: &str = "Your page's origin is not in the server's allowed origins, so the middleware answers without CORS headers (check scheme, host and port: http vs https, localhost vs 127.0.0.1, another dev port)";
 const GATEWAY_ANSWERS: &str = "A proxy, CDN or API gateway in front of the app answers the request itself without CORS headers (nginx add_header without `always`, API Gateway without Gateway Responses, S3 bucket without a CORS rule)";
 const NO_CORS_AT_ALL: &str = "CORS is not configured for this endpoint or server at all (the middleware is not installed, or registered after the routes)";
 const CACHE_WITHOUT_VARY: &str = "A shared cache (CDN, reverse proxy) served a copy stored for another origin or without CORS headers: the server varies its CORS headers by Origin but sends no `Vary: Origin`";
@@ -352,6 +352,6 @@ mod tests {
         }
         let mut vars = BTreeMap::new();
         vars.insert("header".to_string(), "x-api-key".to_string());
-        assert_eq!(fill("add {header} for {origin}", &vars), "add x-api-key for your page's origin");
+        assert_eq!(fill("add {header} for {origin}", &vars), "add x-api-key for <your page's origin>");
     }
 }

@@ -73,10 +73,17 @@ pub struct Explained {
 }
 
 impl Explained {
-    /// The failed parameter the message names: the header, the method, the offending value or the
-    /// redirect location (what `Failure::hint` carries).
+    /// The failed parameter the message names, as `Failure::hint` carries it: the method for
+    /// method-not-allowed, the header for header-not-allowed, the location for
+    /// redirect-contains-credentials, otherwise the offending header value or token.
     pub fn hint(&self) -> Option<&str> {
-        ["header", "method", "value", "location"].iter().find_map(|k| self.detail.get(*k)).map(String::as_str)
+        let key = match self.kind {
+            FailureKind::MethodNotAllowed => "method",
+            FailureKind::HeaderNotAllowed => "header",
+            FailureKind::RedirectContainsCredentials => "location",
+            _ => "value",
+        };
+        self.detail.get(key).map(String::as_str)
     }
 }
 

@@ -16,13 +16,18 @@ pub(crate) fn clean(text: &str) -> String {
     out
 }
 
-fn strip_prefixes(mut line: &str) -> &str {
+/// A line without any prefix is kept as it is (its leading space may be a wrapped value's space).
+fn strip_prefixes(original: &str) -> &str {
+    let mut line = original;
+    let mut stripped = false;
     loop {
         let trimmed = line.trim_start_matches(|c: char| c.is_whitespace() || is_decoration(c));
+        stripped |= trimmed.len() != line.trim_start().len();
         let next = strip_one(trimmed);
-        if next.len() == line.len() {
-            return line.trim_start();
+        if next.len() == trimmed.len() {
+            return if stripped { trimmed } else { original };
         }
+        stripped = true;
         line = next;
     }
 }
@@ -144,12 +149,35 @@ impl<'a> Compact<'a> {
     pub(crate) fn value(&self, a: usize, b: usize) -> String {
         let (oa, ob) = (self.orig_at(a), self.orig_at(b));
         let raw = if a >= b { "" } else { self.orig.get(oa..ob).unwrap_or_default() };
-        raw.split_whitespace().collect::<Vec<_>>().join(" ").chars().map(fold_quote).collect()
+        // A line break with no space beside it split a word; one next to a space was a space.
+        let mut joined = String::with_capacity(raw.len());
+        let mut prev = ' ';
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\n' || c == '\r' {
+                let next = chars.peek().copied().unwrap_or(' ');
+                if prev == ' ' || prev == '\t' || next == ' ' || next == '\t' || next == '\n' {
+                    joined.push(' ');
+                }
+                continue;
+            }
+            joined.push(c);
+            prev = c;
+        }
+        joined.split_whitespace().collect::<Vec<_>>().join(" ").chars().map(fold_quote).collect()
     }
 
-    /// Decimal digits at `pos`: the number and the position after them.
+    /// An HTTP status at `pos` (up to three digits, contiguous in the original so that a
+    /// timestamp on the next line is not read into it): the number and the position after it.
     pub(crate) fn number(&self, pos: usize) -> Option<(u16, usize)> {
-        let digits = self.text.get(pos..)?.bytes().take_while(u8::is_ascii_digit).count();
+        let bytes = self.text.as_bytes();
+        let mut digits = 0;
+        while digits < 3 && bytes.get(pos + digits).is_some_and(u8::is_ascii_digit) {
+            if digits > 0 && self.map[pos + digits] != self.map[pos + digits - 1] + 1 {
+                break;
+            }
+            digits += 1;
+        }
         let n = self.text.get(pos..pos + digits)?.parse().ok()?;
         Some((n, pos + digits))
     }
@@ -198,6 +226,7 @@ mod tests {
         let cleaned = clean(text);
         let lines: Vec<_> = cleaned.lines().collect();
         assert_eq!(lines, ["Access to", "Origin x", "TypeError: Failed to fetch", "hi", "https://a.test:8080 stays"]);
+        assert_eq!(clean(" wrapped value"), " wrapped value\n");
         assert_eq!(clean("❌ [Error] x"), "x\n");
         assert_eq!(clean("2026-01-02T03:04:05.678Z api.example.com/data:1  Failed"), "Failed\n");
     }

@@ -15,10 +15,10 @@ const FIXED: &[(&str, &str, FailureKind, Stage)] = {
     use FailureKind::*;
     use Stage::*;
     &[
-        ("Access-Control-Allow-Origin cannot contain more than one origin.", "MultipleOrigins", MultipleAllowOriginValues, Actual),
+        ("Access-Control-Allow-Origin cannot contain more than one origin.", "AllowOriginMultipleOrigins", MultipleAllowOriginValues, Actual),
         (
             "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
-            "WildcardOriginWithCredentials",
+            "WildcardWithCredentials",
             WildcardOriginNotAllowed,
             Actual,
         ),
@@ -28,21 +28,22 @@ const FIXED: &[(&str, &str, FailureKind, Stage)] = {
             InvalidAllowCredentials,
             Actual,
         ),
-        ("Header Access-Control-Allow-Methods has an invalid value: {}", "InvalidAllowMethodsValue", InvalidAllowMethods, Preflight),
-        ("Header Access-Control-Allow-Headers has an invalid value: {}", "InvalidAllowHeadersValue", InvalidAllowHeaders, Preflight),
+        ("Header Access-Control-Allow-Methods has an invalid value: {}", "InvalidAllowMethods", InvalidAllowMethods, Preflight),
+        ("Header Access-Control-Allow-Headers has an invalid value: {}", "InvalidAllowHeaders", InvalidAllowHeaders, Preflight),
+        ("Cross origin requests are only supported for HTTP.", "CrossOriginRequiresHTTP", CorsDisabledScheme, Actual),
         ("CORS-preflight request was blocked", "PreflightBlocked", FailureKind::Network, Preflight),
         (
             "not allowed to follow a cross-origin CORS redirection with non CORS scheme",
-            "RedirectNonCorsScheme",
+            "RedirectionNonCORSScheme",
             RedirectUnsafeScheme,
             Redirect,
         ),
-        ("redirection URL {} has credentials", "RedirectHasCredentials", RedirectContainsCredentials, Redirect),
-        ("Not allowed to follow a redirection while loading {}", "RedirectNotAllowed", RedirectModeError, Redirect),
+        ("redirection URL {} has credentials", "RedirectionURLHasCredentials", RedirectContainsCredentials, Redirect),
+        ("Not allowed to follow a redirection while loading {}", "RedirectionNotAllowed", RedirectModeError, Redirect),
         ("Load cannot follow more than 20 redirections", "TooManyRedirections", TooManyRedirects, Redirect),
         (
             "Unsafe attempt to load URL {} from origin {}. Domains, protocols and ports must match.",
-            "UnsafeSameOriginLoad",
+            "DisallowedByMode",
             DisallowedByMode,
             Actual,
         ),
@@ -112,7 +113,7 @@ fn fill_fixed(c: &Compact<'_>, hit: &mut Hit, slots: &[(usize, usize)]) {
                 hit.detail.insert("location".into(), c.token(a, b));
             }
         }
-        FailureKind::RedirectModeError => hit.url = slot(0).map(|(a, b)| trim_dot(&c.token(a, b))),
+        FailureKind::RedirectModeError => hit.url = slot(0).map(|(a, b)| c.token(a, b)),
         FailureKind::DisallowedByMode => {
             hit.url = slot(0).map(|(a, b)| c.token(a, b));
             hit.origin = slot(1).map(|(a, b)| c.token(a, b));
@@ -229,7 +230,7 @@ fn summaries(c: &Compact<'_>) -> Vec<Hit> {
             if rest.to_ascii_lowercase().contains("duetoaccesscontrolchecks") || !rest.ends_with('.') {
                 continue;
             }
-            let mut h = hit(FailureKind::DisallowedByMode, Stage::Actual, "CannotLoad", p, end);
+            let mut h = hit(FailureKind::DisallowedByMode, Stage::Actual, "DisallowedByMode", p, end);
             h.role = Role::Summary;
             h.url = Some(trim_dot(&rest));
             h.initiator = initiator_before(c, p + compact_len(lead) - compact_len("cannot load"));
@@ -275,7 +276,6 @@ fn redirections(c: &Compact<'_>, mut hits: Vec<Hit>) -> Vec<Hit> {
                     h.stage = Stage::Redirect;
                 }
                 h.detail.insert("location".into(), location);
-                h.error_name = format!("RedirectionDenied/{}", h.error_name);
             }
             None => {
                 let mut h = hit(FailureKind::MissingAllowOrigin, Stage::Redirect, "RedirectionDenied", p, c.line_end(r));
@@ -310,17 +310,18 @@ mod tests {
             ("Preflight response is not successful. Status code: 403", PreflightInvalidStatus, Stage::Preflight, "PreflightNotSuccessful", Some(("status", "403"))),
             ("Preflight response is not successful. Status code: 301", PreflightDisallowedRedirect, Stage::Preflight, "PreflightNotSuccessful", Some(("status", "301"))),
             ("Preflight response is not successful", PreflightInvalidStatus, Stage::Preflight, "PreflightNotSuccessful", None),
-            ("Access-Control-Allow-Origin cannot contain more than one origin.", MultipleAllowOriginValues, Stage::Actual, "MultipleOrigins", None),
-            ("Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.", WildcardOriginNotAllowed, Stage::Actual, "WildcardOriginWithCredentials", None),
+            ("Access-Control-Allow-Origin cannot contain more than one origin.", MultipleAllowOriginValues, Stage::Actual, "AllowOriginMultipleOrigins", None),
+            ("Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.", WildcardOriginNotAllowed, Stage::Actual, "WildcardWithCredentials", None),
             ("Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".", InvalidAllowCredentials, Stage::Actual, "AllowCredentialsNotTrue", None),
-            ("Header Access-Control-Allow-Methods has an invalid value: GET; POST", InvalidAllowMethods, Stage::Preflight, "InvalidAllowMethodsValue", Some(("value", "GET; POST"))),
-            ("Header Access-Control-Allow-Headers has an invalid value: x-a x-b", InvalidAllowHeaders, Stage::Preflight, "InvalidAllowHeadersValue", Some(("value", "x-a x-b"))),
+            ("Header Access-Control-Allow-Methods has an invalid value: GET; POST", InvalidAllowMethods, Stage::Preflight, "InvalidAllowMethods", Some(("value", "GET; POST"))),
+            ("Header Access-Control-Allow-Headers has an invalid value: x-a x-b", InvalidAllowHeaders, Stage::Preflight, "InvalidAllowHeaders", Some(("value", "x-a x-b"))),
             ("Method PATCH is not allowed by Access-Control-Allow-Methods.", MethodNotAllowed, Stage::Preflight, "MethodNotAllowed", Some(("method", "PATCH"))),
             ("Request header field Content-Type is not allowed by Access-Control-Allow-Headers.", HeaderNotAllowed, Stage::Preflight, "HeaderNotAllowed", Some(("header", "Content-Type"))),
-            ("CORS-preflight request was blocked", Network, Stage::Preflight, "PreflightBlocked", None),
-            ("Cross-origin redirection to https://login.example/sso denied by Cross-Origin Resource Sharing policy: Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 302", MissingAllowOrigin, Stage::Redirect, "RedirectionDenied/OriginNotAllowed", Some(("location", "https://login.example/sso"))),
-            ("Cross-origin redirection to ftp://x.example/ denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", RedirectUnsafeScheme, Stage::Redirect, "RedirectionDenied/RedirectNonCorsScheme", None),
-            ("redirection URL https://u:p@x.example/ has credentials", RedirectContainsCredentials, Stage::Redirect, "RedirectHasCredentials", Some(("location", "https://u:p@x.example/"))),
+        ("CORS-preflight request was blocked", Network, Stage::Preflight, "PreflightBlocked", None),
+            ("Cross-origin redirection to https://login.example/sso denied by Cross-Origin Resource Sharing policy: Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 302", MissingAllowOrigin, Stage::Redirect, "OriginNotAllowed", Some(("location", "https://login.example/sso"))),
+            ("Cross-origin redirection to ftp://x.example/ denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", RedirectUnsafeScheme, Stage::Redirect, "RedirectionNonCORSScheme", None),
+            ("redirection URL https://u:p@x.example/ has credentials", RedirectContainsCredentials, Stage::Redirect, "RedirectionURLHasCredentials", Some(("location", "https://u:p@x.example/"))),
+            ("Cross origin requests are only supported for HTTP.", CorsDisabledScheme, Stage::Actual, "CrossOriginRequiresHTTP", None),
             ("Load cannot follow more than 20 redirections", TooManyRedirects, Stage::Redirect, "TooManyRedirections", None),
         ];
         for (reason, kind, stage, name, hint) in cases {

@@ -191,7 +191,11 @@ fn probe(probe: &Probe, headers: &[(String, String)], body: &str) -> Option<Stri
             .map(|(n, _)| format!("{n}: {cookie}=<redacted>")),
         All(probes) => {
             let parts: Option<Vec<String>> = probes.iter().map(|p| self::probe(p, headers, body)).collect();
-            parts.map(|parts| parts.join(" + "))
+            parts.map(|mut parts| {
+                // Several body probes often quote the same line: say it once.
+                parts.dedup();
+                parts.join(" + ")
+            })
         }
     }
 }
