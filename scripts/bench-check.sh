@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
-cargo build --release --quiet
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 bin=target/release/cors-doctor
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" lab --port "$port" >/dev/null 2>&1 &
@@ -17,16 +17,16 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; 
 
 url="http://127.0.0.1:$port/preflight-put-json-allowed"
 origin="http://localhost:3000"
-check_cmd="$bin check $url --origin $origin -X PUT -H 'Content-Type: application/json' -H 'X-Request-Id: 1' --send-actual --format json"
-preflight_cmd="curl -s -o /dev/null -X OPTIONS $url -H 'Origin: $origin' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type,x-request-id'"
-request_cmd="curl -s -o /dev/null -X PUT $url -H 'Origin: $origin' -H 'Content-Type: application/json' -H 'X-Request-Id: 1' --data {}"
+check_cmd="$bin check $url --origin $origin -X PUT -H 'Content-Type: application/json' -H 'X-Client-Version: 1' --send-actual --format json"
+preflight_cmd="curl -s -o /dev/null -X OPTIONS $url -H 'Origin: $origin' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type,x-client-version'"
+request_cmd="curl -s -o /dev/null -X PUT $url -H 'Origin: $origin' -H 'Content-Type: application/json' -H 'X-Client-Version: 1' --data {}"
 
 if ! command -v hyperfine >/dev/null; then
   echo "bench-check: installing hyperfine (Debian package)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
 fi
 # -N: no intermediate shell, so every command is measured as one process start, like a user's.
-hyperfine -N --warmup 20 --runs "$runs" --export-json /tmp/bench-check.json \
+hyperfine -N -i --warmup 20 --runs "$runs" --export-json /tmp/bench-check.json \
   "$check_cmd" "$preflight_cmd" "$request_cmd" >/dev/null
 python3 - <<'PY'
 import json

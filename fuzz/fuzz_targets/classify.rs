@@ -16,7 +16,15 @@ use cors_doctor_core::{CorsRequest, Credentials, Engine, Initiator, RedirectMode
 use libfuzzer_sys::fuzz_target;
 
 const ENGINES: [Engine; 4] = [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit];
-const NAMES: [&str; 7] = ["Content-Type", "Range", "Accept", "Accept-Language", "Content-Language", "Save-Data", "X-Custom"];
+const NAMES: [&str; 7] = [
+    "Content-Type",
+    "Range",
+    "Accept",
+    "Accept-Language",
+    "Content-Language",
+    "Save-Data",
+    "X-Custom",
+];
 
 #[derive(Debug, Arbitrary)]
 struct Input {
@@ -45,7 +53,9 @@ fn range(value: &str) {
     if !is_simple_range(value) {
         return;
     }
-    let spec = value.strip_prefix("bytes=").expect("simple range starts with bytes=");
+    let spec = value
+        .strip_prefix("bytes=")
+        .expect("simple range starts with bytes=");
     let (start, end) = spec.split_once('-').expect("simple range has a dash");
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     assert!(digits(start) && (end.is_empty() || digits(end)), "{value:?}");
@@ -60,20 +70,36 @@ fn verdicts(value: &str) {
         let p = BrowserProfile::of(engine);
         for name in NAMES {
             let v = header_verdict(name, value, p);
-            assert_eq!(v, header_verdict(&name.to_ascii_uppercase(), value, p), "{engine:?} {name} name case");
+            assert_eq!(
+                v,
+                header_verdict(&name.to_ascii_uppercase(), value, p),
+                "{engine:?} {name} name case"
+            );
         }
         let ct = header_verdict("content-type", value, p);
-        assert_eq!(ct, header_verdict("content-type", &value.to_ascii_lowercase(), p), "{engine:?} {value:?} value case");
+        assert_eq!(
+            ct,
+            header_verdict("content-type", &value.to_ascii_lowercase(), p),
+            "{engine:?} {value:?} value case"
+        );
     }
 }
 
 fn request(input: &Input) {
-    let host = if input.cross_origin { "http://api.test" } else { "http://localhost:3000" };
+    let host = if input.cross_origin {
+        "http://api.test"
+    } else {
+        "http://localhost:3000"
+    };
     let req = CorsRequest {
         url: format!("{host}/{}", input.url_path),
         origin: "http://localhost:3000".to_owned(),
         method: input.method.clone(),
-        headers: input.headers.iter().map(|(i, v)| (NAMES[usize::from(*i) % NAMES.len()].to_owned(), v.clone())).collect(),
+        headers: input
+            .headers
+            .iter()
+            .map(|(i, v)| (NAMES[usize::from(*i) % NAMES.len()].to_owned(), v.clone()))
+            .collect(),
         credentials: Credentials::Include,
         redirect: RedirectMode::Follow,
         initiator: Initiator::Fetch,

@@ -30,7 +30,14 @@ const URLS: [&str; 7] = [
     "/relative",
 ];
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "patch", "DELETE", "CONNECT"];
-const REQ_HEADERS: [&str; 6] = ["Content-Type", "X-Api-Key", "Authorization", "Range", "Accept", "Cookie"];
+const REQ_HEADERS: [&str; 6] = [
+    "Content-Type",
+    "X-Api-Key",
+    "Authorization",
+    "Range",
+    "Accept",
+    "Cookie",
+];
 const RESP_HEADERS: [&str; 8] = [
     "Access-Control-Allow-Origin",
     "Access-Control-Allow-Credentials",
@@ -79,7 +86,10 @@ enum Status {
 
 #[derive(Debug, Arbitrary)]
 enum Reply {
-    Response { status: Status, headers: Vec<(Text, Text)> },
+    Response {
+        status: Status,
+        headers: Vec<(Text, Text)>,
+    },
     NetworkError,
 }
 
@@ -100,24 +110,39 @@ fn request(input: &Input) -> CorsRequest {
         url: input.url.get(&URLS),
         origin: "http://localhost:3000".to_owned(),
         method: input.method.get(&METHODS),
-        headers: input.headers.iter().map(|(n, v)| (n.get(&REQ_HEADERS), v.get(&VALUES))).collect(),
-        credentials: [Credentials::Omit, Credentials::SameOrigin, Credentials::Include][usize::from(input.credentials % 3)],
-        redirect: [RedirectMode::Follow, RedirectMode::Error, RedirectMode::Manual][usize::from(input.redirect % 3)],
-        initiator: if input.xhr { Initiator::Xhr } else { Initiator::Fetch },
+        headers: input
+            .headers
+            .iter()
+            .map(|(n, v)| (n.get(&REQ_HEADERS), v.get(&VALUES)))
+            .collect(),
+        credentials: [Credentials::Omit, Credentials::SameOrigin, Credentials::Include]
+            [usize::from(input.credentials % 3)],
+        redirect: [RedirectMode::Follow, RedirectMode::Error, RedirectMode::Manual]
+            [usize::from(input.redirect % 3)],
+        initiator: if input.xhr {
+            Initiator::Xhr
+        } else {
+            Initiator::Fetch
+        },
         use_cors_preflight: input.use_cors_preflight,
     }
 }
 
 fn reply(r: &Reply) -> Result<ObservedResponse, NetworkError> {
     match r {
-        Reply::NetworkError => Err(NetworkError { message: "io: connection reset by peer".to_owned() }),
+        Reply::NetworkError => Err(NetworkError {
+            message: "io: connection reset by peer".to_owned(),
+        }),
         Reply::Response { status, headers } => Ok(ObservedResponse {
             status: match status {
                 Status::Pick(i) => [200, 204, 301, 302, 303, 307, 308, 404, 500, 101][usize::from(*i) % 10],
                 Status::Raw(s) => *s,
             },
             status_text: String::new(),
-            headers: headers.iter().map(|(n, v)| (n.get(&RESP_HEADERS), v.get(&VALUES))).collect(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.get(&RESP_HEADERS), v.get(&VALUES)))
+                .collect(),
         }),
     }
 }
@@ -139,10 +164,15 @@ fn run(input: &Input, engine: Engine) {
         if out.kind == ExchangeKind::Preflight {
             assert!(!out.include_credentials, "{engine:?}: credentialed preflight");
             assert_eq!(out.method, "OPTIONS");
-            assert!(out.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("origin")), "{engine:?}: preflight without Origin");
+            assert!(
+                out.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("origin")),
+                "{engine:?}: preflight without Origin"
+            );
         }
         let answer = if input.replies.is_empty() {
-            Err(NetworkError { message: "no reply".to_owned() })
+            Err(NetworkError {
+                message: "no reply".to_owned(),
+            })
         } else {
             reply(&input.replies[(sends - 1) % input.replies.len()])
         };
@@ -157,7 +187,11 @@ fn run(input: &Input, engine: Engine) {
     if verdict.outcome == Outcome::Allowed && include && verdict.response_type.as_deref() == Some("cors") {
         if let Some(resp) = &last {
             let acao = get(&resp.headers, "access-control-allow-origin");
-            assert_ne!(acao.as_deref(), Some("*"), "{engine:?}: ACAO * passed with credentials");
+            assert_ne!(
+                acao.as_deref(),
+                Some("*"),
+                "{engine:?}: ACAO * passed with credentials"
+            );
         }
     }
 }

@@ -14,9 +14,17 @@ fuzz_target!(|data: &[u8]| {
     for e in &report.errors {
         assert!(!e.code.is_empty(), "{e:?}");
         assert!(e.count >= 1, "{e:?}");
-        assert!(e.check_command.starts_with("cors-doctor "), "{:?}", e.check_command);
+        assert!(
+            e.check_command.starts_with("cors-doctor "),
+            "{:?}",
+            e.check_command
+        );
     }
     for n in &report.not_cors {
-        assert!(n.line.len() <= text.len() + 16, "not_cors line longer than the input: {:?}", n.line);
+        assert!(
+            n.line.len() <= text.len() + 16,
+            "not_cors line longer than the input: {:?}",
+            n.line
+        );
     }
 });

@@ -73,7 +73,10 @@ fn token_list(list: &str) {
                 assert!(is_token(item), "{item:?} is not a token");
             }
         }
-        Err(bad) => assert!(!bad.is_empty() && !is_token(bad), "{bad:?} rejected but is a token"),
+        Err(bad) => assert!(
+            !bad.is_empty() && !is_token(bad),
+            "{bad:?} rejected but is a token"
+        ),
     }
 }
 
@@ -87,23 +90,37 @@ fn combined_get(headers: &[(String, String)]) {
 
 fn exposed(headers: &[(String, String)], include: bool) {
     let names = exposure::exposed_header_names(headers, include);
-    assert!(names.windows(2).all(|w| w[0] < w[1]), "not sorted/unique: {names:?}");
+    assert!(
+        names.windows(2).all(|w| w[0] < w[1]),
+        "not sorted/unique: {names:?}"
+    );
     for n in &names {
         assert_eq!(n, &n.to_ascii_lowercase());
         assert!(!exposure::is_forbidden_response_header(n), "{n} exposed");
-        assert!(headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n)), "{n} not in response");
+        assert!(
+            headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n)),
+            "{n} not in response"
+        );
     }
     if include {
         // With credentials `*` is a literal name, never a wildcard: everything exposed must be
         // safelisted or listed by name.
-        let listed = get(headers, exposure::ACEH).unwrap_or_default().to_ascii_lowercase();
+        let listed = get(headers, exposure::ACEH)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         for n in &names {
             let safelisted = exposure::SAFELISTED_RESPONSE_HEADERS.contains(&n.as_str());
-            assert!(safelisted || listed.contains(n.as_str()), "{n} exposed with credentials");
+            assert!(
+                safelisted || listed.contains(n.as_str()),
+                "{n} exposed with credentials"
+            );
         }
     }
     let basic = exposure::basic_header_names(headers);
-    assert!(names.iter().all(|n| basic.contains(n)), "CORS exposes more than basic");
+    assert!(
+        names.iter().all(|n| basic.contains(n)),
+        "CORS exposes more than basic"
+    );
 }
 
 fn max_age(headers: &[(String, String)]) {
@@ -111,14 +128,25 @@ fn max_age(headers: &[(String, String)]) {
     for engine in ENGINES {
         let age = effective_max_age(value.as_deref().map(trim_ows), engine);
         if let Some(cap) = BrowserProfile::of(engine).max_age_cap {
-            assert!(age.seconds <= cap.max(BrowserProfile::of(engine).max_age_default), "{engine:?} {age:?}");
+            assert!(
+                age.seconds <= cap.max(BrowserProfile::of(engine).max_age_default),
+                "{engine:?} {age:?}"
+            );
         }
     }
 }
 
 fn preflight(input: &Input, headers: Vec<(String, String)>) {
-    let resp = ObservedResponse { status: input.status, status_text: String::new(), headers };
-    let mut unsafe_names: Vec<String> = input.request_headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let resp = ObservedResponse {
+        status: input.status,
+        status_text: String::new(),
+        headers,
+    };
+    let mut unsafe_names: Vec<String> = input
+        .request_headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     unsafe_names.sort();
     unsafe_names.dedup();
     for engine in ENGINES {
@@ -132,7 +160,11 @@ fn preflight(input: &Input, headers: Vec<(String, String)>) {
             url: "http://api.test/x",
         };
         if let Ok(result) = evaluate_preflight(&resp, &pi, BrowserProfile::of(engine)) {
-            assert!((200..300).contains(&resp.status), "{engine:?}: preflight with status {} passed", resp.status);
+            assert!(
+                (200..300).contains(&resp.status),
+                "{engine:?}: preflight with status {} passed",
+                resp.status
+            );
             for h in &result.headers {
                 assert_eq!(h, &h.to_ascii_lowercase());
             }

@@ -14,11 +14,19 @@ fuzz_target!(|data: &[u8]| {
     let (a, b) = text.split_once('\n').unwrap_or((&text, "http://localhost:3000"));
     let Ok(origin) = Origin::parse(a) else { return };
     let serialized = origin.serialize();
-    let again = Origin::parse(&serialized).unwrap_or_else(|e| panic!("{a:?} → {serialized:?} does not reparse: {e}"));
-    assert_eq!(again.serialize(), serialized, "serialization of {a:?} is not a fixed point");
+    let again =
+        Origin::parse(&serialized).unwrap_or_else(|e| panic!("{a:?} → {serialized:?} does not reparse: {e}"));
+    assert_eq!(
+        again.serialize(),
+        serialized,
+        "serialization of {a:?} is not a fixed point"
+    );
     assert_eq!(origin.same_origin(&origin), !origin.is_opaque());
     if !origin.is_opaque() {
-        assert!(origin.same_site(&origin), "{serialized} not same-site with itself");
+        assert!(
+            origin.same_site(&origin),
+            "{serialized} not same-site with itself"
+        );
     }
     let _ = origin.registrable_domain();
     let _ = origin.host();

@@ -7,10 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Diagnose CORS exactly as Chromium, Firefox and Safari would, then print the fix.
 #[derive(Debug, Parser)]
 #[command(name = "cors-doctor", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "EXIT STATUS:\n  0  allowed in every requested browser, no error-severity finding\n  \
+#[command(
+    after_help = "EXIT STATUS:\n  0  allowed in every requested browser, no error-severity finding\n  \
 1  blocked somewhere, or an error-severity finding\n  \
 2  the check could not be made (usage error, DNS, refused, TLS, timeout, unreadable input)\n\n\
-Start with `cors-doctor demo` for a guided tour against the built-in lab.")]
+Start with `cors-doctor demo` for a guided tour against the built-in lab."
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

@@ -40,7 +40,10 @@ pub(crate) fn usage_error(err: clap::Error) -> ExitCode {
     for tip in rendered.lines().filter_map(|l| l.trim().strip_prefix("tip: ")) {
         let _ = writeln!(stderr, "  hint: {tip}");
     }
-    let _ = writeln!(stderr, "  hint: see `cors-doctor --help`, or `cors-doctor <command> --help`");
+    let _ = writeln!(
+        stderr,
+        "  hint: see `cors-doctor --help`, or `cors-doctor <command> --help`"
+    );
     Exit::Failure.into()
 }
 

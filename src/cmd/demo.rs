@@ -32,21 +32,47 @@ struct DemoCase {
 }
 
 pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
-    let lab = Lab::start_background("127.0.0.1:0".parse()?, LabConfig::default()).context("cannot start the lab")?;
-    let cases = demo_scenarios().map(|s| diagnose(&lab, s)).collect::<anyhow::Result<Vec<_>>>()?;
+    let lab = Lab::start_background("127.0.0.1:0".parse()?, LabConfig::default())
+        .context("cannot start the lab")?;
+    let cases = demo_scenarios()
+        .map(|s| diagnose(&lab, s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&serde_json::json!({"schema": "cors-doctor/demo/v1", "cases": cases}))? + "\n",
-        Format::Markdown => cases.iter().map(|c| crate::render::check_markdown::render(&c.report)).collect::<Vec<_>>().join("\n"),
+        Format::Json => {
+            serde_json::to_string_pretty(
+                &serde_json::json!({"schema": "cors-doctor/demo/v1", "cases": cases}),
+            )? + "\n"
+        }
+        Format::Markdown => cases
+            .iter()
+            .map(|c| crate::render::check_markdown::render(&c.report))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Format::Human => tour(&lab, &cases, Painter::for_stdout()),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(if cases.iter().all(|c| c.matches_expectation) { Exit::Ok } else { Exit::Problem })
+    Ok(if cases.iter().all(|c| c.matches_expectation) {
+        Exit::Ok
+    } else {
+        Exit::Problem
+    })
 }
 
 /// The `check` command line a user would type for the scenario.
 pub(crate) fn check_argv(url: &str, origin: &str, s: &Scenario) -> Vec<String> {
-    let mut argv: Vec<String> = vec!["cors-doctor".into(), "check".into(), url.into(), "--origin".into(), origin.into()];
-    argv.extend(["-X".into(), s.request.method.into(), "--credentials".into(), s.request.credentials.into()]);
+    let mut argv: Vec<String> = vec![
+        "cors-doctor".into(),
+        "check".into(),
+        url.into(),
+        "--origin".into(),
+        origin.into(),
+    ];
+    argv.extend([
+        "-X".into(),
+        s.request.method.into(),
+        "--credentials".into(),
+        s.request.credentials.into(),
+    ]);
     for (n, v) in s.request.headers {
         argv.extend(["-H".into(), format!("{n}: {v}")]);
     }
@@ -59,16 +85,26 @@ pub(crate) fn check_argv(url: &str, origin: &str, s: &Scenario) -> Vec<String> {
 
 fn diagnose(lab: &Lab, s: &'static Scenario) -> anyhow::Result<DemoCase> {
     let argv = check_argv(&lab.url(s.name), DEMO_ORIGIN, s);
-    let Command::Check(args) = Cli::try_parse_from(&argv)?.command else { unreachable!("argv starts with check") };
+    let Command::Check(args) = Cli::try_parse_from(&argv)?.command else {
+        unreachable!("argv starts with check")
+    };
     let cfg = CheckConfig::from_args(&args)?;
     let mut transport = HttpTransport::new(cfg.transport.clone())?;
     let (report, unreachable) = crate::cmd::check::check(&cfg, &mut transport);
     if let Some(err) = unreachable {
         anyhow::bail!("the in-process lab did not answer: {err}");
     }
-    let blocked = report.verdicts.get("chromium").is_some_and(|v| v.outcome == Outcome::Blocked);
-    let error = report.verdicts.get("chromium").and_then(|v| v.failure.as_ref()).map(|f| f.error_name.clone());
-    let matches_expectation = blocked == s.expected.blocked && error.as_deref() == s.expected.chromium_error.filter(|_| blocked);
+    let blocked = report
+        .verdicts
+        .get("chromium")
+        .is_some_and(|v| v.outcome == Outcome::Blocked);
+    let error = report
+        .verdicts
+        .get("chromium")
+        .and_then(|v| v.failure.as_ref())
+        .map(|f| f.error_name.clone());
+    let matches_expectation =
+        blocked == s.expected.blocked && error.as_deref() == s.expected.chromium_error.filter(|_| blocked);
     Ok(DemoCase {
         scenario: s.name,
         title: s.title,
@@ -93,7 +129,10 @@ fn tour(lab: &Lab, cases: &[DemoCase], p: Painter) -> String {
     }
     let ok = cases.iter().filter(|c| c.matches_expectation).count();
     let _ = writeln!(out, "{ok} of {} cases diagnosed as expected.", cases.len());
-    let _ = writeln!(out, "Full report for any case: cors-doctor check URL --origin {DEMO_ORIGIN} [-X METHOD] [-H ...]");
+    let _ = writeln!(
+        out,
+        "Full report for any case: cors-doctor check URL --origin {DEMO_ORIGIN} [-X METHOD] [-H ...]"
+    );
     let _ = writeln!(out, "Practise on the lab yourself: cors-doctor lab");
     out
 }
@@ -106,16 +145,32 @@ fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
         .verdicts
         .iter()
         .map(|(engine, v)| {
-            let style = if v.outcome == Outcome::Allowed { Style::Good } else { Style::Bad };
-            p.paint(style, &format!("{engine}: {}", format!("{:?}", v.outcome).to_lowercase()))
+            let style = if v.outcome == Outcome::Allowed {
+                Style::Good
+            } else {
+                Style::Bad
+            };
+            p.paint(
+                style,
+                &format!("{engine}: {}", format!("{:?}", v.outcome).to_lowercase()),
+            )
         })
         .collect();
     let _ = writeln!(out, "   {}", verdicts.join("  "));
     if let Some(rc) = &r.root_cause {
         let _ = writeln!(out, "   root cause: {}", rc.headline);
     }
-    if let Some(msg) = r.verdicts.get("chromium").and_then(|v| v.failure.as_ref()).and_then(|f| f.message.as_ref()) {
-        let _ = writeln!(out, "   {}", p.paint(Style::Dim, &crate::render::sanitize::escape(msg)));
+    if let Some(msg) = r
+        .verdicts
+        .get("chromium")
+        .and_then(|v| v.failure.as_ref())
+        .and_then(|f| f.message.as_ref())
+    {
+        let _ = writeln!(
+            out,
+            "   {}",
+            p.paint(Style::Dim, &crate::render::sanitize::escape(msg))
+        );
     }
     if let Some(f) = r.findings.first() {
         let _ = writeln!(out, "   finding: {} [{}]", f.title, f.id);
@@ -125,7 +180,14 @@ fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
         let _ = writeln!(out, "   fix ({}): {}", fix.label, p.paint(Style::Code, first));
     }
     if !c.matches_expectation {
-        let _ = writeln!(out, "   {}", p.paint(Style::Warn, "unexpected: this scenario's expectation differs from the verdict"));
+        let _ = writeln!(
+            out,
+            "   {}",
+            p.paint(
+                Style::Warn,
+                "unexpected: this scenario's expectation differs from the verdict"
+            )
+        );
     }
     let _ = writeln!(out);
 }

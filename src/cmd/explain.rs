@@ -19,7 +19,12 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<Exit> {
         Some(t) if t != "-" => t.to_string(),
         _ => read_stdin()?,
     };
-    let exit = explain_text(&text, args.format, &mut std::io::stdout().lock(), Painter::for_stdout())?;
+    let exit = explain_text(
+        &text,
+        args.format,
+        &mut std::io::stdout().lock(),
+        Painter::for_stdout(),
+    )?;
     Ok(exit)
 }
 
@@ -29,11 +34,19 @@ fn read_stdin() -> anyhow::Result<String> {
         eprintln!("Paste the browser console text, then press Ctrl-D (Ctrl-Z Enter on Windows):");
     }
     let mut bytes = Vec::new();
-    stdin.lock().take(MAX_INPUT + 1).read_to_end(&mut bytes).context("reading standard input")?;
+    stdin
+        .lock()
+        .take(MAX_INPUT + 1)
+        .read_to_end(&mut bytes)
+        .context("reading standard input")?;
     if bytes.len() as u64 > MAX_INPUT {
-        anyhow::bail!("input is larger than {} MiB; paste only the console lines", MAX_INPUT / 1024 / 1024);
+        anyhow::bail!(
+            "input is larger than {} MiB; paste only the console lines",
+            MAX_INPUT / 1024 / 1024
+        );
     }
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("input is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("input is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
 /// Explain `text` and write the report; the exit code says whether a CORS error was found.
@@ -49,7 +62,11 @@ fn explain_text(text: &str, format: Format, out: &mut dyn Write, painter: Painte
     };
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
-    Ok(if report.errors.is_empty() { Exit::Problem } else { Exit::Ok })
+    Ok(if report.errors.is_empty() {
+        Exit::Problem
+    } else {
+        Exit::Ok
+    })
 }
 
 #[cfg(test)]

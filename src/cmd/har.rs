@@ -13,7 +13,9 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use cors_doctor_core::har::{self, Analyzed, Analyzer, Framed, Framer, Options, Part, Skipped, Status, Summary};
+use cors_doctor_core::har::{
+    self, Analyzed, Analyzer, Framed, Framer, Options, Part, Skipped, Status, Summary,
+};
 use cors_doctor_core::origin::Origin;
 use cors_doctor_core::{Engine, Outcome};
 use serde::Serialize;
@@ -36,10 +38,19 @@ const MAX_WARNINGS: usize = 20;
 /// Run `har` from the command line.
 pub(crate) fn run(args: &HarArgs) -> anyhow::Result<Exit> {
     let origin = match &args.origin {
-        Some(o) => Some(Origin::parse(o).map_err(|e| anyhow::anyhow!("--origin {o:?}: {e}"))?.serialize()),
+        Some(o) => Some(
+            Origin::parse(o)
+                .map_err(|e| anyhow::anyhow!("--origin {o:?}: {e}"))?
+                .serialize(),
+        ),
         None => None,
     };
-    let cfg = HarConfig { origin, engines: engines(args.browser), format: args.format, show_secrets: args.show_secrets };
+    let cfg = HarConfig {
+        origin,
+        engines: engines(args.browser),
+        format: args.format,
+        show_secrets: args.show_secrets,
+    };
     let name = args.file.display().to_string();
     let input = open(&args.file).with_context(|| format!("cannot read {name}"))?;
     let stdout = io::stdout();
@@ -50,7 +61,11 @@ pub(crate) fn run(args: &HarArgs) -> anyhow::Result<Exit> {
         RunError::Output(e) => anyhow::Error::new(e),
     })?;
     out.flush()?;
-    Ok(if outcome.failures > 0 { Exit::Problem } else { Exit::Ok })
+    Ok(if outcome.failures > 0 {
+        Exit::Problem
+    } else {
+        Exit::Ok
+    })
 }
 
 /// Resolved options.
@@ -73,10 +88,18 @@ fn engines(b: BrowserArg) -> Vec<Engine> {
 
 /// The input, decompressed when it starts with the gzip magic bytes.
 fn open(path: &Path) -> io::Result<Box<dyn Read>> {
-    let raw: Box<dyn Read> = if path.as_os_str() == "-" { Box::new(io::stdin()) } else { Box::new(File::open(path)?) };
+    let raw: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path)?)
+    };
     let mut buf = BufReader::with_capacity(CHUNK, raw);
     let gz = buf.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gz { Box::new(flate2::read::MultiGzDecoder::new(buf)) } else { Box::new(buf) })
+    Ok(if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(buf))
+    } else {
+        Box::new(buf)
+    })
 }
 
 fn stderr_warnings() -> impl FnMut(&str) {
@@ -85,9 +108,16 @@ fn stderr_warnings() -> impl FnMut(&str) {
         count += 1;
         let mut err = io::stderr().lock();
         if count <= MAX_WARNINGS {
-            let _ = writeln!(err, "cors-doctor: warning: {}", crate::render::sanitize::escape(line));
+            let _ = writeln!(
+                err,
+                "cors-doctor: warning: {}",
+                crate::render::sanitize::escape(line)
+            );
         } else if count == MAX_WARNINGS + 1 {
-            let _ = writeln!(err, "cors-doctor: warning: more entries skipped; the report lists them all");
+            let _ = writeln!(
+                err,
+                "cors-doctor: warning: more entries skipped; the report lists them all"
+            );
         }
     }
 }
@@ -115,7 +145,10 @@ pub(crate) fn analyze(
     warn: &mut dyn FnMut(&str),
     painter: Painter,
 ) -> Result<RunOutcome, RunError> {
-    let mut analyzer = Analyzer::new(Options { origin: cfg.origin.clone(), engines: cfg.engines.clone() });
+    let mut analyzer = Analyzer::new(Options {
+        origin: cfg.origin.clone(),
+        engines: cfg.engines.clone(),
+    });
     let mut sink = Sink::new(cfg, out);
     let mut framer = Framer::new();
     let mut buf = vec![0u8; CHUNK];
@@ -127,11 +160,15 @@ pub(crate) fn analyze(
             Err(e) => return Err(RunError::Input(format!("{e} (after byte {})", framer.offset()))),
         };
         let mut handle = |f: Framed<'_>| on_framed(f, &mut analyzer, &mut sink, warn);
-        framer.feed(&buf[..n], &mut handle).map_err(|e| RunError::Input(e.to_string()))?;
+        framer
+            .feed(&buf[..n], &mut handle)
+            .map_err(|e| RunError::Input(e.to_string()))?;
         sink.check()?;
     }
     let mut handle = |f: Framed<'_>| on_framed(f, &mut analyzer, &mut sink, warn);
-    framer.finish(&mut handle).map_err(|e| RunError::Input(e.to_string()))?;
+    framer
+        .finish(&mut handle)
+        .map_err(|e| RunError::Input(e.to_string()))?;
     let recorder = analyzer.recorder();
     let (summary, skipped) = analyzer.finish(&mut |a| sink.request(a));
     sink.check()?;
@@ -140,7 +177,11 @@ pub(crate) fn analyze(
 
 fn on_framed(f: Framed<'_>, analyzer: &mut Analyzer, sink: &mut Sink<'_>, warn: &mut dyn FnMut(&str)) {
     match f {
-        Framed::Value { part: Part::Entry(index), offset, json } => match har::parse_entry(json, index) {
+        Framed::Value {
+            part: Part::Entry(index),
+            offset,
+            json,
+        } => match har::parse_entry(json, index) {
             Ok(entry) => analyzer.push(entry, &mut |a| sink.request(a)),
             Err(e) => {
                 let reason = format!("malformed entry: {}", entry_error(&e, json));
@@ -148,10 +189,21 @@ fn on_framed(f: Framed<'_>, analyzer: &mut Analyzer, sink: &mut Sink<'_>, warn: 
                 analyzer.skip(index, offset, reason);
             }
         },
-        Framed::Value { part: Part::Pages, json, .. } => analyzer.set_pages(json),
-        Framed::Value { part: Part::Creator | Part::Browser, json, .. } => analyzer.set_creator(json),
+        Framed::Value {
+            part: Part::Pages,
+            json,
+            ..
+        } => analyzer.set_pages(json),
+        Framed::Value {
+            part: Part::Creator | Part::Browser,
+            json,
+            ..
+        } => analyzer.set_creator(json),
         Framed::Oversize { index, offset } => {
-            let reason = format!("larger than {} MiB after truncating long strings", har::frame::MAX_ENTRY >> 20);
+            let reason = format!(
+                "larger than {} MiB after truncating long strings",
+                har::frame::MAX_ENTRY >> 20
+            );
             warn(&format!("entry {index} (byte {offset}) skipped: {reason}"));
             analyzer.skip(index, offset, reason);
         }
@@ -234,13 +286,17 @@ pub(crate) fn redact_query_secrets(text: &str) -> String {
     while i < bytes.len() {
         if matches!(bytes[i], b'?' | b'&' | b';') {
             let rest = &text[i + 1..];
-            let name_len = rest.find('=').filter(|&n| n <= 32 && !rest[..n].contains(['&', ' ', '?', '#']));
+            let name_len = rest
+                .find('=')
+                .filter(|&n| n <= 32 && !rest[..n].contains(['&', ' ', '?', '#']));
             if let Some(n) = name_len {
                 let name = &rest[..n];
                 if SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
                     let value_start = i + 1 + n + 1;
                     let value_len = text[value_start..]
-                        .find(|c: char| matches!(c, '&' | '#' | '\'' | '"' | '<' | '>' | ')') || c.is_whitespace())
+                        .find(|c: char| {
+                            matches!(c, '&' | '#' | '\'' | '"' | '<' | '>' | ')') || c.is_whitespace()
+                        })
                         .unwrap_or(text.len() - value_start);
                     if value_len > 0 {
                         out.push_str(&text[copied..value_start]);
@@ -311,7 +367,10 @@ fn verdict_out(v: &cors_doctor_core::Verdict, r: &Redact) -> VerdictOut {
         }),
         exposed_headers: v.exposed_headers.clone(),
         status: v.status,
-        preflight_sent: v.sent.iter().any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight),
+        preflight_sent: v
+            .sent
+            .iter()
+            .any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight),
         warnings: v.warnings.iter().map(|w| w.code.clone()).collect(),
     }
 }
@@ -334,8 +393,16 @@ pub(crate) fn request_out(a: &Analyzed, show_secrets: bool) -> RequestOut {
         credentials_basis: basis_name(a.credentials_basis),
         result: a.status_kind.name(),
         failure_kind: a.failure_kind.clone(),
-        verdicts: a.verdicts.iter().map(|v| (v.engine.name(), verdict_out(v, &r))).collect(),
-        root_cause: a.diagnosis.root_cause.as_ref().map(|c| RootCauseOut { id: c.id, headline: r.s(&c.headline), detail: r.s(&c.detail) }),
+        verdicts: a
+            .verdicts
+            .iter()
+            .map(|v| (v.engine.name(), verdict_out(v, &r)))
+            .collect(),
+        root_cause: a.diagnosis.root_cause.as_ref().map(|c| RootCauseOut {
+            id: c.id,
+            headline: r.s(&c.headline),
+            detail: r.s(&c.detail),
+        }),
         findings: a
             .diagnosis
             .findings
@@ -347,7 +414,9 @@ pub(crate) fn request_out(a: &Analyzed, show_secrets: bool) -> RequestOut {
                 detail: r.s(&f.detail),
                 evidence: r.all(&f.evidence),
                 remedy: r.s(&f.remedy),
-                fix: (f.severity == cors_doctor_core::diagnosis::Severity::Error).then(|| fix.clone()).flatten(),
+                fix: (f.severity == cors_doctor_core::diagnosis::Severity::Error)
+                    .then(|| fix.clone())
+                    .flatten(),
             })
             .collect(),
         evidence: r.all(&a.evidence),
@@ -438,7 +507,10 @@ impl<'a> Sink<'a> {
             return;
         }
         let interesting = a.status_kind != Status::Allowed
-            || a.diagnosis.findings.iter().any(|f| f.severity <= cors_doctor_core::diagnosis::Severity::Warning);
+            || a.diagnosis
+                .findings
+                .iter()
+                .any(|f| f.severity <= cors_doctor_core::diagnosis::Severity::Warning);
         if !interesting {
             return;
         }
@@ -456,11 +528,23 @@ impl<'a> Sink<'a> {
             return;
         }
         self.group_keys.insert(key, self.groups.len());
-        self.groups.push(Group { first: request_out(&a, self.cfg.show_secrets), count: 1, indices: vec![a.index] });
+        self.groups.push(Group {
+            first: request_out(&a, self.cfg.show_secrets),
+            count: 1,
+            indices: vec![a.index],
+        });
     }
 
-    fn finish(mut self, summary: Summary, skipped: Vec<Skipped>, recorder: Engine, painter: Painter) -> Result<RunOutcome, RunError> {
-        let outcome = RunOutcome { failures: self.failures };
+    fn finish(
+        mut self,
+        summary: Summary,
+        skipped: Vec<Skipped>,
+        recorder: Engine,
+        painter: Painter,
+    ) -> Result<RunOutcome, RunError> {
+        let outcome = RunOutcome {
+            failures: self.failures,
+        };
         match self.cfg.format {
             Format::Json => {
                 self.write(b"\n],\n\"summary\": ");
@@ -472,7 +556,13 @@ impl<'a> Sink<'a> {
                 self.write(b"\n}\n");
             }
             format => {
-                let report = HarReport { recorder, summary, skipped, groups: std::mem::take(&mut self.groups), groups_dropped: self.groups_dropped };
+                let report = HarReport {
+                    recorder,
+                    summary,
+                    skipped,
+                    groups: std::mem::take(&mut self.groups),
+                    groups_dropped: self.groups_dropped,
+                };
                 let text = if format == Format::Markdown {
                     crate::render::har::markdown(&report)
                 } else {
@@ -498,7 +588,12 @@ fn group_key(a: &Analyzed) -> String {
         })
         .collect();
     let findings: Vec<&str> = a.diagnosis.findings.iter().map(|f| f.id).collect();
-    format!("{origin} {} {path} {} {}", a.method, verdicts.join(","), findings.join(","))
+    format!(
+        "{origin} {} {path} {} {}",
+        a.method,
+        verdicts.join(","),
+        findings.join(",")
+    )
 }
 
 #[cfg(test)]
@@ -515,7 +610,10 @@ mod tests {
             redact_query_secrets("Access to fetch at 'https://a.test/?API_KEY=k1' from"),
             "Access to fetch at 'https://a.test/?API_KEY=[redacted]' from"
         );
-        assert_eq!(redact_query_secrets("https://a.test/?tokens=1&keyboard=2"), "https://a.test/?tokens=1&keyboard=2");
+        assert_eq!(
+            redact_query_secrets("https://a.test/?tokens=1&keyboard=2"),
+            "https://a.test/?tokens=1&keyboard=2"
+        );
         assert_eq!(redact_query_secrets("no query here"), "no query here");
     }
 }

@@ -14,8 +14,16 @@ use crate::cmd::check::report::{CheckReport, ExchangeOut, FailureOut, Pair};
 /// Render the whole report.
 pub(crate) fn render(r: &CheckReport, p: Painter) -> String {
     let mut out = String::new();
-    let sections: [fn(&CheckReport, Painter, &mut String); 8] =
-        [header, root_cause, request_type, exchanges, browsers, findings, fix, curl];
+    let sections: [fn(&CheckReport, Painter, &mut String); 8] = [
+        header,
+        root_cause,
+        request_type,
+        exchanges,
+        browsers,
+        findings,
+        fix,
+        curl,
+    ];
     for section in sections {
         section(r, p, &mut out);
     }
@@ -40,7 +48,11 @@ fn header(r: &CheckReport, p: Painter, out: &mut String) {
 }
 
 fn engines_with(r: &CheckReport, outcome: Outcome) -> Vec<&'static str> {
-    r.verdicts.iter().filter(|(_, v)| v.outcome == outcome).map(|(n, _)| *n).collect()
+    r.verdicts
+        .iter()
+        .filter(|(_, v)| v.outcome == outcome)
+        .map(|(n, _)| *n)
+        .collect()
 }
 
 fn verdict_line(r: &CheckReport, p: Painter) -> String {
@@ -55,7 +67,13 @@ fn verdict_line(r: &CheckReport, p: Painter) -> String {
         parts.push(p.paint(Style::Good, &format!("✓ ALLOWED in {}", allowed.join(", "))));
     }
     if !incomplete.is_empty() {
-        parts.push(p.paint(Style::Warn, &format!("… INCOMPLETE in {} (preflight passed; request not sent)", incomplete.join(", "))));
+        parts.push(p.paint(
+            Style::Warn,
+            &format!(
+                "… INCOMPLETE in {} (preflight passed; request not sent)",
+                incomplete.join(", ")
+            ),
+        ));
     }
     parts.join("   ")
 }
@@ -67,7 +85,13 @@ fn root_cause(r: &CheckReport, p: Painter, out: &mut String) {
         let _ = writeln!(out, "  {}\n", esc(&rc.detail));
     } else if let Some(f) = first_failure(r) {
         let _ = writeln!(out, "{}", p.paint(Style::Title, "What failed"));
-        let _ = writeln!(out, "  {} ({} stage): {}\n", f.code, stage_name(f), esc(f.message.as_deref().unwrap_or(&f.error_name)));
+        let _ = writeln!(
+            out,
+            "  {} ({} stage): {}\n",
+            f.code,
+            stage_name(f),
+            esc(f.message.as_deref().unwrap_or(&f.error_name))
+        );
     }
     if let Some(step) = &r.next_step {
         let _ = writeln!(out, "{}\n  {}\n", p.paint(Style::Title, "Next step"), step);
@@ -90,7 +114,10 @@ fn request_type(r: &CheckReport, p: Painter, out: &mut String) {
         return;
     }
     if !c.preflight {
-        let _ = writeln!(out, "   simple request: no preflight (method and headers are CORS-safelisted)\n");
+        let _ = writeln!(
+            out,
+            "   simple request: no preflight (method and headers are CORS-safelisted)\n"
+        );
         return;
     }
     let _ = writeln!(out, "   preflighted, because:");
@@ -113,20 +140,43 @@ fn exchanges(r: &CheckReport, p: Painter, out: &mut String) {
             "probe" => "Probe (foreign origin)",
             _ => "Request",
         };
-        let _ = writeln!(out, "{}", p.paint(Style::Title, &format!("{n}. {title}  {} {}", esc(&e.request.method), esc(&e.request.url))));
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(
+                Style::Title,
+                &format!("{n}. {title}  {} {}", esc(&e.request.method), esc(&e.request.url))
+            )
+        );
         exchange_body(e, failing.as_ref().filter(|f| f.kind == e.kind), p, out);
         n += 1;
     }
     if !r.exchanges.iter().any(|e| e.kind == "actual") && r.next_step.is_some() {
-        let _ = writeln!(out, "{}\n   not sent (see Next step)\n", p.paint(Style::Title, &format!("{n}. Request  {} {}", esc(&r.request.method), esc(&r.request.url))));
+        let _ = writeln!(
+            out,
+            "{}\n   not sent (see Next step)\n",
+            p.paint(
+                Style::Title,
+                &format!("{n}. Request  {} {}", esc(&r.request.method), esc(&r.request.url))
+            )
+        );
     }
 }
 
 /// The reflection probe in one line: what a foreign origin got back.
 fn probe_line(e: &ExchangeOut, p: Painter, out: &mut String) {
-    let probe = e.request.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("origin")).map(|[_, v]| v.as_str()).unwrap_or("");
+    let probe = e
+        .request
+        .headers
+        .iter()
+        .find(|[n, _]| n.eq_ignore_ascii_case("origin"))
+        .map(|[_, v]| v.as_str())
+        .unwrap_or("");
     let acao = e.response.as_ref().and_then(|resp| {
-        resp.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("access-control-allow-origin")).map(|[_, v]| v.clone())
+        resp.headers
+            .iter()
+            .find(|[n, _]| n.eq_ignore_ascii_case("access-control-allow-origin"))
+            .map(|[_, v]| v.clone())
     });
     let verdict = match &acao {
         Some(v) if v == probe => p.paint(Style::Bad, "reflected: any origin is trusted"),
@@ -134,7 +184,14 @@ fn probe_line(e: &ExchangeOut, p: Painter, out: &mut String) {
         None => p.paint(Style::Good, "no Access-Control-Allow-Origin: not trusted"),
     };
     let _ = writeln!(out, "{}", p.paint(Style::Title, "Origin reflection probe"));
-    let _ = writeln!(out, "   {} {} with Origin: {} → {}\n", esc(&e.request.method), esc(&e.request.url), esc(probe), verdict);
+    let _ = writeln!(
+        out,
+        "   {} {} with Origin: {} → {}\n",
+        esc(&e.request.method),
+        esc(&e.request.url),
+        esc(probe),
+        verdict
+    );
 }
 
 /// The response header that made the first blocked browser fail, with what it should have been.
@@ -146,20 +203,32 @@ struct Failing {
 
 fn failing_header(r: &CheckReport) -> Option<Failing> {
     let f = first_failure(r)?;
-    let kind = if format!("{:?}", f.stage) == "Preflight" { "preflight" } else { "actual" };
+    let kind = if format!("{:?}", f.stage) == "Preflight" {
+        "preflight"
+    } else {
+        "actual"
+    };
     let code = f.code.trim_start_matches("preflight-");
     let origin = r.request.origin.clone();
     let (header, expected) = match code {
         c if c.contains("allow-origin") => ("access-control-allow-origin", origin),
         "wildcard-origin-not-allowed" => ("access-control-allow-origin", origin),
         "invalid-allow-credentials" => ("access-control-allow-credentials", "true".into()),
-        "method-not-allowed" | "invalid-allow-methods" => ("access-control-allow-methods", format!("a list including {}", r.request.method)),
-        "header-not-allowed" | "invalid-allow-headers" => {
-            ("access-control-allow-headers", format!("a list including {}", f.hint.clone().unwrap_or_default()))
-        }
+        "method-not-allowed" | "invalid-allow-methods" => (
+            "access-control-allow-methods",
+            format!("a list including {}", r.request.method),
+        ),
+        "header-not-allowed" | "invalid-allow-headers" => (
+            "access-control-allow-headers",
+            format!("a list including {}", f.hint.clone().unwrap_or_default()),
+        ),
         _ => return None,
     };
-    Some(Failing { kind, header, expected })
+    Some(Failing {
+        kind,
+        header,
+        expected,
+    })
 }
 
 fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &mut String) {
@@ -173,17 +242,40 @@ fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &m
     let Some(resp) = &e.response else { return };
     let ms = e.elapsed_ms.map(|m| format!("  ({m} ms)")).unwrap_or_default();
     let status = format!("{} {} {}", resp.http_version, resp.status, esc(&resp.status_text));
-    let style = if (200..300).contains(&resp.status) { Style::Good } else { Style::Warn };
-    let _ = writeln!(out, "   {} {}{}", p.paint(Style::Dim, "<"), p.paint(style, status.trim_end()), ms);
+    let style = if (200..300).contains(&resp.status) {
+        Style::Good
+    } else {
+        Style::Warn
+    };
+    let _ = writeln!(
+        out,
+        "   {} {}{}",
+        p.paint(Style::Dim, "<"),
+        p.paint(style, status.trim_end()),
+        ms
+    );
     for [n, v] in &resp.headers {
         let hit = failing.is_some_and(|f| n.eq_ignore_ascii_case(f.header));
         let line = format!("{}: {}", esc(n), esc(v));
-        let mark = if hit { p.paint(Style::Bad, "✗") } else { p.paint(Style::Dim, "<") };
-        let _ = writeln!(out, "   {mark} {}", if hit { p.paint(Style::Bad, &line) } else { line });
+        let mark = if hit {
+            p.paint(Style::Bad, "✗")
+        } else {
+            p.paint(Style::Dim, "<")
+        };
+        let _ = writeln!(
+            out,
+            "   {mark} {}",
+            if hit { p.paint(Style::Bad, &line) } else { line }
+        );
     }
     if let Some(f) = failing {
         if !resp.headers.iter().any(|[n, _]| n.eq_ignore_ascii_case(f.header)) {
-            let _ = writeln!(out, "   {} {}", p.paint(Style::Bad, "✗"), p.paint(Style::Bad, &format!("{} is missing", canonical(f.header))));
+            let _ = writeln!(
+                out,
+                "   {} {}",
+                p.paint(Style::Bad, "✗"),
+                p.paint(Style::Bad, &format!("{} is missing", canonical(f.header)))
+            );
         }
         let _ = writeln!(out, "     expected {}: {}", canonical(f.header), esc(&f.expected));
     }
@@ -194,7 +286,9 @@ fn canonical(name: &str) -> String {
     name.split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join("-")
@@ -217,8 +311,18 @@ fn browsers(r: &CheckReport, p: Painter, out: &mut String) {
             Outcome::Blocked => ("blocked", Style::Bad),
             Outcome::Incomplete => ("incomplete", Style::Warn),
         };
-        let name = v.failure.as_ref().map(|f| f.error_name.clone()).unwrap_or_default();
-        let _ = writeln!(out, "  {:<9} {} {}", browser_label(engine), p.paint(style, &format!("{word:<10}")), esc(&name));
+        let name = v
+            .failure
+            .as_ref()
+            .map(|f| f.error_name.clone())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<9} {} {}",
+            browser_label(engine),
+            p.paint(style, &format!("{word:<10}")),
+            esc(&name)
+        );
         if let Some(f) = &v.failure {
             for line in &f.console {
                 let _ = writeln!(out, "    {}", p.paint(Style::Dim, &esc(line)));
@@ -248,7 +352,13 @@ fn findings(r: &CheckReport, p: Painter, out: &mut String) {
     }
     let _ = writeln!(out, "{}", p.paint(Style::Title, "Findings"));
     for f in &r.findings {
-        let _ = writeln!(out, "  {} {}  [{}]", severity_word(f.severity, p), esc(&f.title), f.id);
+        let _ = writeln!(
+            out,
+            "  {} {}  [{}]",
+            severity_word(f.severity, p),
+            esc(&f.title),
+            f.id
+        );
         let _ = writeln!(out, "          {}", esc(&f.detail));
         for ev in &f.evidence {
             let _ = writeln!(out, "          {}", p.paint(Style::Dim, &esc(ev)));
@@ -264,7 +374,11 @@ fn fix(r: &CheckReport, p: Painter, out: &mut String) {
         Some(ev) => format!(" (detected from {})", esc(ev)),
         None => String::new(),
     };
-    let _ = writeln!(out, "{}", p.paint(Style::Title, &format!("Fix: {}{from}", fix.label)));
+    let _ = writeln!(
+        out,
+        "{}",
+        p.paint(Style::Title, &format!("Fix: {}{from}", fix.label))
+    );
     for line in fix.snippet.lines() {
         let _ = writeln!(out, "    {}", p.paint(Style::Code, &esc(line)));
     }
@@ -283,7 +397,10 @@ fn curl(r: &CheckReport, p: Painter, out: &mut String) {
 
 /// Shell-quote for POSIX shells.
 pub(crate) fn sh(s: &str) -> String {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b)) {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b))
+    {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -302,13 +419,17 @@ fn curl_line(method: &str, url: &str, headers: &[Pair], body: Option<&str>) -> S
 
 /// The preflight then the request, as a developer would type them.
 pub(crate) fn curl_commands(r: &CheckReport) -> Vec<String> {
-    let relevant = |h: &&Pair| !h[0].to_ascii_lowercase().starts_with("sec-fetch-") && !h[0].eq_ignore_ascii_case("referer");
+    let relevant = |h: &&Pair| {
+        !h[0].to_ascii_lowercase().starts_with("sec-fetch-") && !h[0].eq_ignore_ascii_case("referer")
+    };
     r.exchanges
         .iter()
         .filter(|e| e.kind != "probe")
         .map(|e| {
             let headers: Vec<Pair> = e.request.headers.iter().filter(relevant).cloned().collect();
-            let body = (e.kind == "actual").then_some(r.request.body.as_deref()).flatten();
+            let body = (e.kind == "actual")
+                .then_some(r.request.body.as_deref())
+                .flatten();
             curl_line(&e.request.method, &e.request.url, &headers, body)
         })
         .collect()

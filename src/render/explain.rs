@@ -24,13 +24,20 @@ pub(crate) fn human(r: &Report, p: Painter) -> String {
     }
     if !r.not_cors.is_empty() {
         if total > 0 {
-            out.push_str(&format!("\n{}\n", p.paint(Style::Title, "Also in the text (not CORS errors)")));
+            out.push_str(&format!(
+                "\n{}\n",
+                p.paint(Style::Title, "Also in the text (not CORS errors)")
+            ));
         } else {
             out.push_str(&format!("{}\n", p.paint(Style::Good, "Not a CORS error.")));
             out.push_str("Nothing in this text is a browser CORS rejection. What it looks like instead:\n");
         }
         for n in &r.not_cors {
-            out.push_str(&format!("  {} {}\n", p.paint(Style::Dim, "line"), escape(&n.line)));
+            out.push_str(&format!(
+                "  {} {}\n",
+                p.paint(Style::Dim, "line"),
+                escape(&n.line)
+            ));
             wrap_into(&mut out, &n.looks_like, "    → ", "      ");
         }
     }
@@ -38,10 +45,22 @@ pub(crate) fn human(r: &Report, p: Painter) -> String {
 }
 
 fn error_human(out: &mut String, e: &Explained, n: usize, total: usize, p: Painter) {
-    let title = format!("CORS error {n} of {total}: {} · {}", browser_name(e), escape(&e.error_name));
-    out.push_str(&format!("{} {}\n", p.paint(Style::Bad, &title), p.paint(Style::Dim, &format!("({})", e.code))));
+    let title = format!(
+        "CORS error {n} of {total}: {} · {}",
+        browser_name(e),
+        escape(&e.error_name)
+    );
+    out.push_str(&format!(
+        "{} {}\n",
+        p.paint(Style::Bad, &title),
+        p.paint(Style::Dim, &format!("({})", e.code))
+    ));
     for (label, value) in facts(e) {
-        out.push_str(&format!("  {:<10}{}\n", p.paint(Style::Dim, label), escape(&value)));
+        out.push_str(&format!(
+            "  {:<10}{}\n",
+            p.paint(Style::Dim, label),
+            escape(&value)
+        ));
     }
     section(out, p, "What happened");
     wrap_into(out, &escape(&e.explanation), "  ", "  ");
@@ -53,7 +72,10 @@ fn error_human(out: &mut String, e: &Explained, n: usize, total: usize, p: Paint
     section(out, p, "Fix");
     wrap_into(out, &escape(&e.fix), "  ", "  ");
     section(out, p, "Reproduce and verify");
-    out.push_str(&format!("  {}\n", p.paint(Style::Code, &escape(&e.check_command))));
+    out.push_str(&format!(
+        "  {}\n",
+        p.paint(Style::Code, &escape(&e.check_command))
+    ));
     if let Some(note) = &e.check_note {
         wrap_into(out, &escape(note), "  ", "  ");
     }
@@ -69,25 +91,42 @@ fn section(out: &mut String, p: Painter, title: &str) {
 /// The labelled values shown under the title.
 fn facts(e: &Explained) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
-    let method = e.detail.get("method").map(|m| format!("{m} ")).unwrap_or_default();
+    let method = e
+        .detail
+        .get("method")
+        .map(|m| format!("{m} "))
+        .unwrap_or_default();
     if let Some(url) = &e.url {
         let via = match e.initiator {
             Some(Initiator::Fetch) => " (fetch)".to_string(),
             Some(Initiator::Xhr) => " (XMLHttpRequest)".to_string(),
-            None => e.detail.get("resource").map(|r| format!(" ({r})")).unwrap_or_default(),
+            None => e
+                .detail
+                .get("resource")
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default(),
         };
         v.push(("request", format!("{method}{url}{via}")));
     }
     if let Some(initial) = &e.initial_url {
         v.push(("redirected", format!("from {initial}")));
     }
-    v.push(("origin", e.origin.clone().unwrap_or_else(|| "(not named by this browser)".into())));
+    v.push((
+        "origin",
+        e.origin
+            .clone()
+            .unwrap_or_else(|| "(not named by this browser)".into()),
+    ));
     v.push(("stage", stage_name(e).into()));
     for (k, val) in &e.detail {
         if k == "method" && e.url.is_some() || k == "resource" {
             continue;
         }
-        let shown = if val.is_empty() { "'' (empty or absent)".to_string() } else { val.clone() };
+        let shown = if val.is_empty() {
+            "'' (empty or absent)".to_string()
+        } else {
+            val.clone()
+        };
         v.push((detail_label(k), shown));
     }
     if e.count > 1 {
@@ -159,7 +198,11 @@ pub(crate) fn json(r: &Report) -> anyhow::Result<String> {
         errors: &'a [Explained],
         not_cors: &'a [NotCors],
     }
-    let out = Out { schema: SCHEMA, errors: &r.errors, not_cors: &r.not_cors };
+    let out = Out {
+        schema: SCHEMA,
+        errors: &r.errors,
+        not_cors: &r.not_cors,
+    };
     Ok(serde_json::to_string_pretty(&out)? + "\n")
 }
 
@@ -170,7 +213,12 @@ pub(crate) fn markdown(r: &Report) -> String {
         out.push_str("## Not a CORS error\n\n");
     }
     for e in &r.errors {
-        out.push_str(&format!("## {}: `{}` ({})\n\n", browser_name(e), md(&e.code), md(&e.error_name)));
+        out.push_str(&format!(
+            "## {}: `{}` ({})\n\n",
+            browser_name(e),
+            md(&e.code),
+            md(&e.error_name)
+        ));
         for (label, value) in facts(e) {
             out.push_str(&format!("- **{label}**: `{}`\n", md(&value).replace('`', "'")));
         }
@@ -178,7 +226,11 @@ pub(crate) fn markdown(r: &Report) -> String {
         for (i, c) in e.causes.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, md(c)));
         }
-        out.push_str(&format!("\n**Fix**: {}\n\n**Verify**:\n\n```sh\n{}\n```\n\n", md(&e.fix), escape(&e.check_command)));
+        out.push_str(&format!(
+            "\n**Fix**: {}\n\n**Verify**:\n\n```sh\n{}\n```\n\n",
+            md(&e.fix),
+            escape(&e.check_command)
+        ));
         if let Some(note) = &e.check_note {
             out.push_str(&format!("{}\n\n", md(note)));
         }
@@ -188,7 +240,11 @@ pub(crate) fn markdown(r: &Report) -> String {
             out.push_str("## Not CORS errors\n\n");
         }
         for NotCors { line, looks_like } in &r.not_cors {
-            out.push_str(&format!("- `{}`: {}\n", md(line).replace('`', "'"), md(looks_like)));
+            out.push_str(&format!(
+                "- `{}`: {}\n",
+                md(line).replace('`', "'"),
+                md(looks_like)
+            ));
         }
     }
     out
@@ -247,7 +303,9 @@ mod tests {
 
     #[test]
     fn explain_not_cors_and_escaping() {
-        let r = cors_doctor_core::explain::explain("GET http://localhost:8080/\u{1b}[31mx net::ERR_CONNECTION_REFUSED");
+        let r = cors_doctor_core::explain::explain(
+            "GET http://localhost:8080/\u{1b}[31mx net::ERR_CONNECTION_REFUSED",
+        );
         let text = human(&r, plain());
         assert!(text.starts_with("Not a CORS error."), "{text}");
         assert!(text.contains("not reachable"));
@@ -260,7 +318,10 @@ mod tests {
     fn explain_markdown_sections() {
         let r = cors_doctor_core::explain::explain(CHROME);
         let md = markdown(&r);
-        assert!(md.contains("## Chromium: `preflight-missing-allow-origin`"), "{md}");
+        assert!(
+            md.contains("## Chromium: `preflight-missing-allow-origin`"),
+            "{md}"
+        );
         assert!(md.contains("```sh\ncors-doctor check"), "{md}");
     }
 }

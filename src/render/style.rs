@@ -23,7 +23,9 @@ impl Painter {
     /// Colour on a terminal unless NO_COLOR is set (https://no-color.org).
     pub(crate) fn for_stdout() -> Painter {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Painter { color: !no_color && std::io::stdout().is_terminal() }
+        Painter {
+            color: !no_color && std::io::stdout().is_terminal(),
+        }
     }
 
     pub(crate) fn paint(&self, style: Style, text: &str) -> String {

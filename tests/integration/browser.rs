@@ -11,7 +11,8 @@
 //! own `expected.chromium_error` against the browser. Without Chromium it prints one loud SKIPPED
 //! line and passes, unless `CORS_DOCTOR_REQUIRE_BROWSER=1` (set by `.ci/run`).
 //!
-//! Run it alone with `cargo test --test integration browser -- --nocapture`.
+//! Run it alone with `cargo test --test integration browser -- --nocapture`; set
+//! `CORS_DOCTOR_PARITY_VERBOSE=1` to see every case's fields and Chromium's whole console.
 
 mod cases;
 mod cdp;
@@ -21,8 +22,10 @@ mod facts;
 mod observe;
 mod page;
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use cors_doctor_lab::{Lab, LabConfig};
@@ -33,7 +36,14 @@ use facts::{differences, table, Facts, Wire};
 use observe::{observe, ChromiumRun, FetchSpec};
 use page::PageServer;
 
-/// Whether the browser is here; prints the SKIPPED line (or panics under CI's requirement) if not.
+/// Writes a line past libtest's output capture (which only hooks the print macros), so it shows
+/// in a plain `cargo test` run whether the test passes or not.
+fn loud(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Whether the browser is here; prints the SKIPPED line once (or panics under CI's requirement)
+/// if not.
 fn chromium_available() -> bool {
     if std::path::Path::new(CHROMIUM).exists() {
         return true;
@@ -43,10 +53,13 @@ fn chromium_available() -> bool {
         !required,
         "browser parity test: {CHROMIUM} not found and CORS_DOCTOR_REQUIRE_BROWSER=1"
     );
-    eprintln!(
-        "SKIPPED: browser parity test: {CHROMIUM} not found \
-         (set CORS_DOCTOR_REQUIRE_BROWSER=1 to make this a failure)"
-    );
+    static SKIPPED: Once = Once::new();
+    SKIPPED.call_once(|| {
+        loud(&format!(
+            "SKIPPED: browser parity test: {CHROMIUM} not found \
+             (set CORS_DOCTOR_REQUIRE_BROWSER=1 to make this a failure)"
+        ))
+    });
     false
 }
 
@@ -117,6 +130,27 @@ fn worker(
             },
         ));
     }
+}
+
+/// Every compared field of both sides and Chromium's whole console, for
+/// `CORS_DOCTOR_PARITY_VERBOSE=1`.
+fn dump(case: &Case, run: &ChromiumRun, chromium: &Facts, doctor: &Result<Facts, String>) -> String {
+    let mut out = format!("== {} ({} /{})\n", case.name, case.spec.method, case.spec.url);
+    let theirs = doctor.as_ref().map(Facts::fields);
+    for (i, (field, c)) in chromium.fields().into_iter().enumerate() {
+        out.push_str(&format!("  {field:15} chromium:    {c}\n"));
+        match &theirs {
+            Ok(fields) if fields[i].1 != c => {
+                out.push_str(&format!("  {:15} cors-doctor: {}\n", "", fields[i].1))
+            }
+            Ok(_) => {}
+            Err(why) => out.push_str(&format!("  {:15} cors-doctor: (not compared: {why})\n", "")),
+        }
+    }
+    for line in &run.console {
+        out.push_str(&format!("  console  {line}\n"));
+    }
+    out
 }
 
 /// Everything the run found, for the report and the final assertion.
@@ -227,6 +261,7 @@ fn chromium_agrees_with_cors_doctor() {
         return;
     }
     let started = Instant::now();
+    let verbose = std::env::var_os("CORS_DOCTOR_PARITY_VERBOSE").is_some();
     let page = PageServer::start().expect("page server");
     let cases = cases::all();
     let browser = Chromium::launch(Duration::from_secs(30)).expect("launch chromium");
@@ -240,7 +275,7 @@ fn chromium_agrees_with_cors_doctor() {
             .flat_map(|w| w.join().expect("worker"))
             .collect()
     });
-    drop(browser);
+    browser.close();
     observed.sort_by_key(|(i, _)| *i);
     let mut tally = Tally {
         cases: cases.len(),
@@ -255,12 +290,16 @@ fn chromium_agrees_with_cors_doctor() {
             Err(why) => tally.browser_errors.push((case.name.clone(), why)),
             Ok((run, wire)) => {
                 tally.check_lab_expectation(case, &run);
-                tally.compare(case, &Facts::from_chromium(&run, wire), seen.doctor);
+                let chromium = Facts::from_chromium(&run, wire);
+                if verbose {
+                    eprintln!("{}", dump(case, &run, &chromium, &seen.doctor));
+                }
+                tally.compare(case, &chromium, seen.doctor);
             }
         }
     }
     let report = tally.report(started.elapsed());
-    eprintln!("{report}");
+    loud(report.trim());
     assert!(tally.passed(), "browser parity failed: see the report above");
 }
 

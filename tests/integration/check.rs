@@ -6,8 +6,18 @@ use cors_doctor_lab::{catalogue, Scenario};
 use crate::support::{assert_valid_check_json, cors_doctor, lab, normalise, Run, ORIGIN};
 
 fn scenario_args(s: &Scenario, format: &str) -> Vec<String> {
-    let mut args: Vec<String> = vec!["check".into(), lab().url(s.name), "--origin".into(), ORIGIN.into()];
-    args.extend(["-X".into(), s.request.method.into(), "--credentials".into(), s.request.credentials.into()]);
+    let mut args: Vec<String> = vec![
+        "check".into(),
+        lab().url(s.name),
+        "--origin".into(),
+        ORIGIN.into(),
+    ];
+    args.extend([
+        "-X".into(),
+        s.request.method.into(),
+        "--credentials".into(),
+        s.request.credentials.into(),
+    ]);
     for (n, v) in s.request.headers {
         args.extend(["-H".into(), format!("{n}: {v}")]);
     }
@@ -29,17 +39,31 @@ fn mismatches(s: &Scenario, json: &serde_json::Value) -> Vec<String> {
     let chromium = &json["verdicts"]["chromium"];
     let blocked = chromium["outcome"] == "blocked";
     if blocked != s.expected.blocked {
-        out.push(format!("{}: blocked={blocked}, expected {}", s.name, s.expected.blocked));
+        out.push(format!(
+            "{}: blocked={blocked}, expected {}",
+            s.name, s.expected.blocked
+        ));
     }
     let error = chromium["failure"]["error_name"].as_str();
     if s.expected.blocked && error != s.expected.chromium_error {
-        out.push(format!("{}: chromium error {error:?}, expected {:?}", s.name, s.expected.chromium_error));
+        out.push(format!(
+            "{}: chromium error {error:?}, expected {:?}",
+            s.name, s.expected.chromium_error
+        ));
     }
     if let Some(id) = s.expected.finding {
-        let ids: Vec<&str> = json["findings"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
+        let ids: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .collect();
         let root = json["root_cause"]["id"].as_str();
         if !ids.contains(&id) && root != Some(id) {
-            out.push(format!("{}: finding {id} missing (got {ids:?}, root cause {root:?})", s.name));
+            out.push(format!(
+                "{}: finding {id} missing (got {ids:?}, root cause {root:?})",
+                s.name
+            ));
         }
     }
     out
@@ -50,15 +74,40 @@ fn every_lab_scenario_gets_the_expected_verdict_failure_and_finding() {
     let mut problems = Vec::new();
     for s in catalogue() {
         let run = run_scenario(s, "json");
-        assert!(run.code == 0 || run.code == 1, "{}: exit {} stderr {}", s.name, run.code, run.stderr);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{}: exit {} stderr {}",
+            s.name,
+            run.code,
+            run.stderr
+        );
         let json = run.json();
         assert_valid_check_json(&json);
-        let expected_code = i32::from(json["verdicts"].as_object().unwrap().values().any(|v| v["outcome"] == "blocked")
-            || json["findings"].as_array().unwrap().iter().any(|f| f["severity"] == "error"));
-        assert_eq!(run.code, expected_code, "{}: exit code does not follow the report", s.name);
+        let expected_code = i32::from(
+            json["verdicts"]
+                .as_object()
+                .unwrap()
+                .values()
+                .any(|v| v["outcome"] == "blocked")
+                || json["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["severity"] == "error"),
+        );
+        assert_eq!(
+            run.code, expected_code,
+            "{}: exit code does not follow the report",
+            s.name
+        );
         problems.extend(mismatches(s, &json));
     }
-    assert!(problems.is_empty(), "{} scenario(s) diagnosed wrongly:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} scenario(s) diagnosed wrongly:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -72,7 +121,10 @@ fn human_output_of_every_lab_scenario_is_stable() {
 
 #[test]
 fn markdown_output_names_the_verdicts_and_the_fix() {
-    let s = catalogue().iter().find(|s| s.expected.blocked).expect("a blocked scenario");
+    let s = catalogue()
+        .iter()
+        .find(|s| s.expected.blocked)
+        .expect("a blocked scenario");
     let run = run_scenario(s, "markdown");
     assert!(run.stdout.starts_with("## CORS check:"), "{}", run.stdout);
     assert!(run.stdout.contains("| chromium | Blocked |"), "{}", run.stdout);
@@ -81,7 +133,10 @@ fn markdown_output_names_the_verdicts_and_the_fix() {
 
 #[test]
 fn an_allowed_request_exits_0_and_a_blocked_one_exits_1() {
-    let allowed = catalogue().iter().find(|s| !s.expected.blocked && s.expected.finding.is_none()).unwrap();
+    let allowed = catalogue()
+        .iter()
+        .find(|s| !s.expected.blocked && s.expected.finding.is_none())
+        .unwrap();
     assert_eq!(run_scenario(allowed, "human").code, 0);
     let blocked = catalogue().iter().find(|s| s.expected.blocked).unwrap();
     assert_eq!(run_scenario(blocked, "human").code, 1);
@@ -95,14 +150,38 @@ fn state_changing_requests_are_not_sent_without_send_actual() {
         .expect("an allowed PUT scenario");
     let url = lab().url(s.name);
     let path = format!("/{}", s.name);
-    let mut args = vec!["check", &url, "--origin", ORIGIN, "-X", "PUT", "--format", "json", "--credentials", s.request.credentials];
-    let headers: Vec<String> = s.request.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+    let mut args = vec![
+        "check",
+        &url,
+        "--origin",
+        ORIGIN,
+        "-X",
+        "PUT",
+        "--format",
+        "json",
+        "--credentials",
+        s.request.credentials,
+    ];
+    let headers: Vec<String> = s
+        .request
+        .headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect();
     for h in &headers {
         args.extend(["-H", h]);
     }
-    let before = lab().requests().iter().filter(|r| r.method == "PUT" && r.path == path).count();
+    let before = lab()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path == path)
+        .count();
     let run = cors_doctor(&args);
-    let after = lab().requests().iter().filter(|r| r.method == "PUT" && r.path == path).count();
+    let after = lab()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path == path)
+        .count();
     assert_eq!(before, after, "a PUT reached the server without --send-actual");
     let json = run.json();
     assert_eq!(json["verdicts"]["chromium"]["outcome"], "incomplete");
@@ -112,19 +191,41 @@ fn state_changing_requests_are_not_sent_without_send_actual() {
 
 #[test]
 fn secrets_are_redacted_unless_asked() {
-    let s = catalogue().iter().find(|s| s.request.credentials == "include").expect("a credentialed scenario");
+    let s = catalogue()
+        .iter()
+        .find(|s| s.request.credentials == "include")
+        .expect("a credentialed scenario");
     let url = lab().url(s.name);
-    let base = ["check", url.as_str(), "--origin", ORIGIN, "--credentials", "include", "--cookie", "sid=s3cr3t-cookie"];
+    let base = [
+        "check",
+        url.as_str(),
+        "--origin",
+        ORIGIN,
+        "--credentials",
+        "include",
+        "--cookie",
+        "sid=s3cr3t-cookie",
+    ];
     for format in ["human", "json", "markdown"] {
         let mut args = base.to_vec();
         args.extend(["-H", "Authorization: Bearer s3cr3t-token", "--format", format]);
         let run = cors_doctor(&args);
         for secret in ["s3cr3t-cookie", "s3cr3t-token"] {
-            assert!(!run.stdout.contains(secret), "{format} output leaks {secret}:\n{}", run.stdout);
+            assert!(
+                !run.stdout.contains(secret),
+                "{format} output leaks {secret}:\n{}",
+                run.stdout
+            );
         }
     }
     let mut args = base.to_vec();
-    args.extend(["-H", "Authorization: Bearer s3cr3t-token", "--format", "json", "--show-secrets"]);
+    args.extend([
+        "-H",
+        "Authorization: Bearer s3cr3t-token",
+        "--format",
+        "json",
+        "--show-secrets",
+    ]);
     assert!(cors_doctor(&args).stdout.contains("s3cr3t-token"));
 }
 
@@ -137,12 +238,23 @@ fn a_refused_port_is_a_one_line_error_with_exit_2() {
     let url = format!("http://127.0.0.1:{port}/x");
     let run = cors_doctor(&["check", &url, "--origin", ORIGIN]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert_eq!(run.stderr.lines().next().map(|l| l.starts_with("cors-doctor: error: connect")), Some(true), "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .lines()
+            .next()
+            .map(|l| l.starts_with("cors-doctor: error: connect")),
+        Some(true),
+        "{}",
+        run.stderr
+    );
     let json = cors_doctor(&["check", &url, "--origin", ORIGIN, "--format", "json"]);
     assert_eq!(json.code, 2);
     let value = json.json();
     assert_valid_check_json(&value);
-    assert!(value["exchanges"][0]["error"].as_str().unwrap().starts_with("connect"));
+    assert!(value["exchanges"][0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("connect"));
     assert_eq!(value["verdicts"]["chromium"]["failure"]["stage"], "network");
 }
 
@@ -173,6 +285,10 @@ fn a_garbage_response_is_a_protocol_error() {
     let run = cors_doctor(&["check", &url, "--origin", ORIGIN, "--timeout", "2"]);
     server.join().unwrap();
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.starts_with("cors-doctor: error: protocol"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("cors-doctor: error: protocol"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains('\x1b'), "terminal escape reached stderr");
 }

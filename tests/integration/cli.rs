@@ -6,21 +6,81 @@ use crate::support::cors_doctor;
 fn bad_input_is_a_one_line_error_with_exit_2() {
     let cases: &[&[&str]] = &[
         &["check", "not a url", "--origin", "http://localhost:3000"],
-        &["check", "ftp://example.com/x", "--origin", "http://localhost:3000"],
+        &[
+            "check",
+            "ftp://example.com/x",
+            "--origin",
+            "http://localhost:3000",
+        ],
         &["check", "http://127.0.0.1:1/x", "--origin", "localhost:3000"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000/app"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-H", "no-colon"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-H", "Cookie: a=b"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "-X", "CONNECT"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--stack", "cobol"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--data", "x"],
-        &["check", "http://127.0.0.1:1/x", "--origin", "http://localhost:3000", "--timeout=-1"],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000/app",
+        ],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000",
+            "-H",
+            "no-colon",
+        ],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000",
+            "-H",
+            "Cookie: a=b",
+        ],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000",
+            "-X",
+            "CONNECT",
+        ],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000",
+            "--stack",
+            "cobol",
+        ],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000",
+            "--data",
+            "x",
+        ],
+        &[
+            "check",
+            "http://127.0.0.1:1/x",
+            "--origin",
+            "http://localhost:3000",
+            "--timeout=-1",
+        ],
     ];
     for args in cases {
         let run = cors_doctor(args);
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
-        assert_eq!(run.stderr.lines().count(), 1 + run.stderr.lines().filter(|l| l.starts_with("  hint:")).count(), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.starts_with("cors-doctor: error: "), "{args:?}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.lines().count(),
+            1 + run.stderr.lines().filter(|l| l.starts_with("  hint:")).count(),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.starts_with("cors-doctor: error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
         assert!(!run.stderr.contains("panicked"), "{args:?}");
     }
 }
@@ -30,8 +90,16 @@ fn missing_arguments_are_usage_errors() {
     let run = cors_doctor(&["check", "http://127.0.0.1:1/x"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("cors-doctor: error: "), "{}", run.stderr);
-    assert!(run.stderr.lines().next().unwrap().contains("--origin"), "{}", run.stderr);
-    assert!(run.stderr.lines().skip(1).all(|l| l.starts_with("  hint:")), "{}", run.stderr);
+    assert!(
+        run.stderr.lines().next().unwrap().contains("--origin"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.lines().skip(1).all(|l| l.starts_with("  hint:")),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -12,7 +12,9 @@ pub const ORIGIN: &str = "http://localhost:3000";
 /// One lab per test binary, shared by every test (it is stateless apart from its log).
 pub fn lab() -> &'static Lab {
     static LAB: OnceLock<Lab> = OnceLock::new();
-    LAB.get_or_init(|| Lab::start_background("127.0.0.1:0".parse().unwrap(), LabConfig::default()).expect("start lab"))
+    LAB.get_or_init(|| {
+        Lab::start_background("127.0.0.1:0".parse().unwrap(), LabConfig::default()).expect("start lab")
+    })
 }
 
 /// The finished process: exit code and both streams as text.
@@ -25,7 +27,8 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
     }
 }
 
@@ -84,6 +87,13 @@ pub fn check_schema() -> &'static jsonschema::Validator {
 
 /// Assert a JSON value satisfies the check/v1 schema, listing every violation.
 pub fn assert_valid_check_json(value: &serde_json::Value) {
-    let errors: Vec<String> = check_schema().iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "check/v1 schema violations:\n{}", errors.join("\n"));
+    let errors: Vec<String> = check_schema()
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "check/v1 schema violations:\n{}",
+        errors.join("\n")
+    );
 }

@@ -7,7 +7,9 @@ use cors_doctor_core::classify::{classify, unsafe_header_names};
 use cors_doctor_core::exposure::exposed_header_names;
 use cors_doctor_core::preflight::{check_preflight, evaluate_preflight, PreflightInput};
 use cors_doctor_core::profile::BrowserProfile;
-use cors_doctor_core::{evaluate, CorsRequest, Credentials, Engine, ExchangeKind, Initiator, ObservedResponse, RedirectMode};
+use cors_doctor_core::{
+    evaluate, CorsRequest, Credentials, Engine, ExchangeKind, Initiator, ObservedResponse, RedirectMode,
+};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
@@ -22,7 +24,10 @@ fn request() -> CorsRequest {
         url: "https://api.example.com/v1/items".into(),
         origin: ORIGIN.into(),
         method: "POST".into(),
-        headers: h(&[("Content-Type", "application/json"), ("Authorization", "Bearer abc.def.ghi")]),
+        headers: h(&[
+            ("Content-Type", "application/json"),
+            ("Authorization", "Bearer abc.def.ghi"),
+        ]),
         credentials: Credentials::Include,
         redirect: RedirectMode::Follow,
         initiator: Initiator::Fetch,
@@ -71,8 +76,12 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("decisions");
     group.throughput(Throughput::Elements(1));
 
-    group.bench_function("classify", |b| b.iter(|| classify(black_box(&req), Engine::Chromium)));
-    group.bench_function("unsafe_header_names", |b| b.iter(|| unsafe_header_names(black_box(&req.headers), profile)));
+    group.bench_function("classify", |b| {
+        b.iter(|| classify(black_box(&req), Engine::Chromium))
+    });
+    group.bench_function("unsafe_header_names", |b| {
+        b.iter(|| unsafe_header_names(black_box(&req.headers), profile))
+    });
     group.bench_function("preflight_response", |b| {
         b.iter(|| {
             let input = PreflightInput {
@@ -87,8 +96,12 @@ fn benches(c: &mut Criterion) {
             evaluate_preflight(black_box(&pre), &input, profile)
         })
     });
-    group.bench_function("cors_check_actual", |b| b.iter(|| cors_check(black_box(&act.headers), ORIGIN, true, profile)));
-    group.bench_function("exposure", |b| b.iter(|| exposed_header_names(black_box(&act.headers), true)));
+    group.bench_function("cors_check_actual", |b| {
+        b.iter(|| cors_check(black_box(&act.headers), ORIGIN, true, profile))
+    });
+    group.bench_function("exposure", |b| {
+        b.iter(|| exposed_header_names(black_box(&act.headers), true))
+    });
     group.bench_function("decision_chain", |b| {
         b.iter(|| {
             let names = unsafe_header_names(black_box(&req.headers), profile);
@@ -110,7 +123,11 @@ fn benches(c: &mut Criterion) {
     group.bench_function("full_fetch", |b| {
         b.iter(|| {
             evaluate(black_box(req.clone()), Engine::Chromium, |r| {
-                Ok(if r.kind == ExchangeKind::Preflight { pre.clone() } else { act.clone() })
+                Ok(if r.kind == ExchangeKind::Preflight {
+                    pre.clone()
+                } else {
+                    act.clone()
+                })
             })
         })
     });

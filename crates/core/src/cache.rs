@@ -88,20 +88,34 @@ impl PreflightCache {
     pub fn header_match(&self, q: &CacheQuery<'_>, name: &str, now: f64) -> bool {
         self.live(q, now).any(|e| match &e.item {
             CacheItem::Header(h) => {
-                h.eq_ignore_ascii_case(name) || (h == "*" && !e.credentials && !name.eq_ignore_ascii_case("authorization"))
+                h.eq_ignore_ascii_case(name)
+                    || (h == "*" && !e.credentials && !name.eq_ignore_ascii_case("authorization"))
             }
             CacheItem::Method(_) => false,
         })
     }
 
     /// Whether the cache makes a preflight unnecessary (Fetch "HTTP fetch" step 5.1).
-    pub fn satisfies(&self, q: &CacheQuery<'_>, method: &str, unsafe_names: &[String], flag: bool, now: f64) -> bool {
+    pub fn satisfies(
+        &self,
+        q: &CacheQuery<'_>,
+        method: &str,
+        unsafe_names: &[String],
+        flag: bool,
+        now: f64,
+    ) -> bool {
         let method_ok = self.method_match(q, method, now) || (is_cors_safelisted_method(method) && !flag);
         method_ok && unsafe_names.iter().all(|n| self.header_match(q, n, now))
     }
 
     /// Stores a successful preflight's result (nothing when Max-Age is 0).
-    pub fn store(&mut self, q: &CacheQuery<'_>, result: &PreflightResult, now: f64, profile: &BrowserProfile) {
+    pub fn store(
+        &mut self,
+        q: &CacheQuery<'_>,
+        result: &PreflightResult,
+        now: f64,
+        profile: &BrowserProfile,
+    ) {
         if profile.cache_whole_result {
             self.clear(q.origin, q.url);
         }
@@ -145,7 +159,10 @@ impl PreflightCache {
 }
 
 fn url_host_is_ip(url: &str) -> bool {
-    url::Url::parse(url).ok().and_then(|u| u.host_str().map(crate::origin::host_is_ip_literal)).unwrap_or(false)
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(crate::origin::host_is_ip_literal))
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -158,17 +175,29 @@ mod tests {
         PreflightResult {
             methods: methods.iter().map(|s| s.to_string()).collect(),
             headers: headers.iter().map(|s| s.to_string()).collect(),
-            max_age: MaxAge { seconds: max_age, source: MaxAgeSource::Header },
+            max_age: MaxAge {
+                seconds: max_age,
+                source: MaxAgeSource::Header,
+            },
             warnings: vec![],
         }
     }
 
-    const Q: CacheQuery<'static> = CacheQuery { origin: "http://web.test", url: "http://api.test/x", include: false };
+    const Q: CacheQuery<'static> = CacheQuery {
+        origin: "http://web.test",
+        url: "http://api.test/x",
+        include: false,
+    };
 
     #[test]
     fn method_and_header_entries_are_separate() {
         let mut c = PreflightCache::new();
-        c.store(&Q, &result(&["PUT"], &["x-a"], 10), 0.0, BrowserProfile::of(Engine::Spec));
+        c.store(
+            &Q,
+            &result(&["PUT"], &["x-a"], 10),
+            0.0,
+            BrowserProfile::of(Engine::Spec),
+        );
         let names = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let cases = [
             ("PUT", names(&["x-a"]), 1.0, true),
@@ -179,9 +208,16 @@ mod tests {
             ("PUT", names(&["x-a"]), 10.5, false),
         ];
         for (method, hdrs, now, want) in cases {
-            assert_eq!(c.satisfies(&Q, method, &hdrs, false, now), want, "{method} {hdrs:?} @{now}");
+            assert_eq!(
+                c.satisfies(&Q, method, &hdrs, false, now),
+                want,
+                "{method} {hdrs:?} @{now}"
+            );
         }
-        let other_url = CacheQuery { url: "http://api.test/y", ..Q };
+        let other_url = CacheQuery {
+            url: "http://api.test/y",
+            ..Q
+        };
         assert!(!c.satisfies(&other_url, "PUT", &[], false, 1.0));
         let cred = CacheQuery { include: true, ..Q };
         assert!(!c.satisfies(&cred, "PUT", &[], false, 1.0));
@@ -190,7 +226,12 @@ mod tests {
     #[test]
     fn wildcard_never_matches_authorization() {
         let mut c = PreflightCache::new();
-        c.store(&Q, &result(&["POST"], &["*"], 10), 0.0, BrowserProfile::of(Engine::Spec));
+        c.store(
+            &Q,
+            &result(&["POST"], &["*"], 10),
+            0.0,
+            BrowserProfile::of(Engine::Spec),
+        );
         assert!(c.header_match(&Q, "x-anything", 1.0));
         assert!(!c.header_match(&Q, "authorization", 1.0));
     }
@@ -199,7 +240,12 @@ mod tests {
     fn credentialed_entries_serve_both() {
         let mut c = PreflightCache::new();
         let cred = CacheQuery { include: true, ..Q };
-        c.store(&cred, &result(&["PUT"], &[], 10), 0.0, BrowserProfile::of(Engine::Spec));
+        c.store(
+            &cred,
+            &result(&["PUT"], &[], 10),
+            0.0,
+            BrowserProfile::of(Engine::Spec),
+        );
         assert!(c.method_match(&Q, "PUT", 1.0));
         assert!(c.method_match(&cred, "PUT", 1.0));
     }
@@ -208,7 +254,10 @@ mod tests {
     fn zero_and_negative_max_age_store_nothing() {
         for v in ["0", "-1"] {
             let mut c = PreflightCache::new();
-            let r = PreflightResult { max_age: effective_max_age(Some(v), Engine::Spec), ..result(&["PUT"], &[], 0) };
+            let r = PreflightResult {
+                max_age: effective_max_age(Some(v), Engine::Spec),
+                ..result(&["PUT"], &[], 0)
+            };
             c.store(&Q, &r, 0.0, BrowserProfile::of(Engine::Spec));
             assert!(c.is_empty(), "{v}");
         }

@@ -28,7 +28,10 @@ pub struct CheckFailure {
 impl CheckFailure {
     /// A failure with a hint.
     pub fn new(kind: FailureKind, hint: impl Into<String>) -> CheckFailure {
-        CheckFailure { kind, hint: Some(hint.into()) }
+        CheckFailure {
+            kind,
+            hint: Some(hint.into()),
+        }
     }
 
     /// A failure without a hint.
@@ -103,7 +106,9 @@ fn check_webkit(headers: &[(String, String)], origin: &str, include: bool) -> Re
         Some("*") if include => return Err(CheckFailure::new(FailureKind::WildcardOriginNotAllowed, "*")),
         Some("*") => return Ok(()),
         Some(v) if v == origin => {}
-        Some(v) if v.contains(',') => return Err(CheckFailure::new(FailureKind::MultipleAllowOriginValues, v)),
+        Some(v) if v.contains(',') => {
+            return Err(CheckFailure::new(FailureKind::MultipleAllowOriginValues, v))
+        }
         Some(v) => return Err(CheckFailure::new(FailureKind::AllowOriginMismatch, v)),
         None => return Err(CheckFailure::bare(FailureKind::MissingAllowOrigin)),
     }
@@ -134,7 +139,10 @@ mod tests {
     type Want = Result<(), FailureKind>;
 
     fn run(engine: Engine, lines: &[(&str, &str)], include: bool) -> Result<(), FailureKind> {
-        let headers: Vec<(String, String)> = lines.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        let headers: Vec<(String, String)> = lines
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
         cors_check(&headers, O, include, BrowserProfile::of(engine)).map_err(|f| f.kind)
     }
 
@@ -149,7 +157,11 @@ mod tests {
             (vec![], false, Err(MissingAllowOrigin)),
             (vec![(a, O)], false, Ok(())),
             (vec![(a, O), (a, O)], false, Err(MultipleAllowOriginValues)),
-            (vec![(a, "http://web.test http://x.test")], false, Err(MultipleAllowOriginValues)),
+            (
+                vec![(a, "http://web.test http://x.test")],
+                false,
+                Err(MultipleAllowOriginValues),
+            ),
             (vec![(a, "null")], false, Err(AllowOriginMismatch)),
             (vec![(a, "http://web.test/")], false, Err(AllowOriginMismatch)),
             (vec![(a, "HTTP://WEB.TEST")], false, Err(AllowOriginMismatch)),
@@ -166,15 +178,27 @@ mod tests {
             (vec![(a, "**")], false, Err(InvalidAllowOriginValue)),
             (vec![(a, "\"*\"")], false, Err(InvalidAllowOriginValue)),
             (vec![(a, "*\u{b}")], false, Err(InvalidAllowOriginValue)),
-            (vec![(a, "http://web.test:*")], false, Err(InvalidAllowOriginValue)),
+            (
+                vec![(a, "http://web.test:*")],
+                false,
+                Err(InvalidAllowOriginValue),
+            ),
             (vec![(a, O)], true, Err(InvalidAllowCredentials)),
             (vec![(a, O), (c, "True")], true, Err(InvalidAllowCredentials)),
-            (vec![(a, O), (c, "true"), (c, "true")], true, Err(InvalidAllowCredentials)),
+            (
+                vec![(a, O), (c, "true"), (c, "true")],
+                true,
+                Err(InvalidAllowCredentials),
+            ),
             (vec![(a, O), (c, "  true ")], true, Ok(())),
             (vec![(a, O), (c, "nope")], false, Ok(())),
         ];
         for (lines, include, want) in cases {
-            assert_eq!(run(Engine::Chromium, &lines, include), want, "{lines:?} include={include}");
+            assert_eq!(
+                run(Engine::Chromium, &lines, include),
+                want,
+                "{lines:?} include={include}"
+            );
         }
     }
 
@@ -182,11 +206,31 @@ mod tests {
     fn firefox_and_webkit_naming() {
         let a = "Access-Control-Allow-Origin";
         let cases: Vec<(Lines<'_>, bool, Want, Want)> = vec![
-            (vec![(a, O), (a, O)], false, Err(MultipleAllowOriginValues), Err(MultipleAllowOriginValues)),
-            (vec![(a, "http://a.test, http://b.test")], false, Err(AllowOriginMismatch), Err(MultipleAllowOriginValues)),
-            (vec![(a, "http://a.test http://b.test")], false, Err(AllowOriginMismatch), Err(AllowOriginMismatch)),
+            (
+                vec![(a, O), (a, O)],
+                false,
+                Err(MultipleAllowOriginValues),
+                Err(MultipleAllowOriginValues),
+            ),
+            (
+                vec![(a, "http://a.test, http://b.test")],
+                false,
+                Err(AllowOriginMismatch),
+                Err(MultipleAllowOriginValues),
+            ),
+            (
+                vec![(a, "http://a.test http://b.test")],
+                false,
+                Err(AllowOriginMismatch),
+                Err(AllowOriginMismatch),
+            ),
             (vec![], false, Err(MissingAllowOrigin), Err(MissingAllowOrigin)),
-            (vec![(a, "*")], true, Err(WildcardOriginNotAllowed), Err(WildcardOriginNotAllowed)),
+            (
+                vec![(a, "*")],
+                true,
+                Err(WildcardOriginNotAllowed),
+                Err(WildcardOriginNotAllowed),
+            ),
             (vec![(a, "*")], false, Ok(()), Ok(())),
         ];
         for (lines, include, ff, wk) in cases {
@@ -197,8 +241,14 @@ mod tests {
 
     #[test]
     fn hint_is_the_combined_value() {
-        let headers = vec![("ACAO".to_owned(), "a".to_owned()), ("access-control-allow-origin".to_owned(), "b".to_owned())];
-        let headers: Vec<_> = headers.into_iter().map(|(n, v)| (n.replace("ACAO", ACAO), v)).collect();
+        let headers = vec![
+            ("ACAO".to_owned(), "a".to_owned()),
+            ("access-control-allow-origin".to_owned(), "b".to_owned()),
+        ];
+        let headers: Vec<_> = headers
+            .into_iter()
+            .map(|(n, v)| (n.replace("ACAO", ACAO), v))
+            .collect();
         let f = cors_check(&headers, O, false, BrowserProfile::of(Engine::Chromium)).unwrap_err();
         assert_eq!(f.hint.as_deref(), Some("a, b"));
     }

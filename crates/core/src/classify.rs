@@ -65,7 +65,9 @@ pub fn is_cors_safelisted_method(method: &str) -> bool {
 
 /// Fetch "forbidden method": CONNECT, TRACE, TRACK in any case.
 pub fn is_forbidden_method(method: &str) -> bool {
-    ["CONNECT", "TRACE", "TRACK"].iter().any(|m| m.eq_ignore_ascii_case(method))
+    ["CONNECT", "TRACE", "TRACK"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(method))
 }
 
 /// Fetch "normalize" a method: only DELETE GET HEAD OPTIONS POST PUT are uppercased.
@@ -110,7 +112,9 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         return true;
     }
     METHOD_OVERRIDES.iter().any(|m| m.eq_ignore_ascii_case(name))
-        && value.split(',').any(|v| is_forbidden_method(trim_http_whitespace(v)))
+        && value
+            .split(',')
+            .any(|v| is_forbidden_method(trim_http_whitespace(v)))
 }
 
 /// Fetch "CORS-unsafe request-header byte".
@@ -140,14 +144,26 @@ pub enum HeaderVerdict {
 pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
     let mut buf = [0u8; 24];
     let lower = lower_small(name, &mut buf);
-    let known = lower.is_some_and(|l| matches!(l, "accept" | "accept-language" | "content-language" | "content-type" | "range"));
+    let known = lower.is_some_and(|l| {
+        matches!(
+            l,
+            "accept" | "accept-language" | "content-language" | "content-type" | "range"
+        )
+    });
     let extra = lower.and_then(|l| profile.extra_safelisted(l));
     let (Some(lower), true) = (lower, known || extra.is_some()) else {
         // Not on any safelist: forbidden (ignored) or CORS-unsafe. Safelisted names are never
         // forbidden, so the forbidden scan only runs here.
         let forbidden = is_forbidden_request_header(name, value)
-            || profile.extra_forbidden_headers.iter().any(|f| f.eq_ignore_ascii_case(name));
-        return if forbidden { HeaderVerdict::Forbidden } else { HeaderVerdict::NotSafelistedName };
+            || profile
+                .extra_forbidden_headers
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(name));
+        return if forbidden {
+            HeaderVerdict::Forbidden
+        } else {
+            HeaderVerdict::NotSafelistedName
+        };
     };
     let value = trim_http_whitespace(value);
     if value.len() > MAX_SAFELISTED_VALUE {
@@ -199,8 +215,11 @@ fn is_language_byte(b: u8) -> bool {
 }
 
 /// The safelisted essences for `Content-Type`.
-pub const SAFELISTED_CONTENT_TYPES: [&str; 3] =
-    ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
+pub const SAFELISTED_CONTENT_TYPES: [&str; 3] = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+];
 
 /// WHATWG "parse a MIME type" up to the essence: `(type, subtype)` or `None` on failure
 /// (parameters never make parsing fail).
@@ -298,18 +317,46 @@ pub fn classify(req: &CorsRequest, engine: Engine) -> Classification {
     let profile = BrowserProfile::of(engine);
     let method = normalize_method(&req.method);
     if !is_cross_origin(req) {
-        return Classification { preflight: false, reasons: Vec::new(), unsafe_header_names: Vec::new(), method, cross_origin: false };
+        return Classification {
+            preflight: false,
+            reasons: Vec::new(),
+            unsafe_header_names: Vec::new(),
+            method,
+            cross_origin: false,
+        };
     }
     let unsafe_header_names = unsafe_header_names(&req.headers, profile);
-    let reasons = reasons(&method, &req.headers, &unsafe_header_names, req.use_cors_preflight, profile);
-    Classification { preflight: !reasons.is_empty(), reasons, unsafe_header_names, method, cross_origin: true }
+    let reasons = reasons(
+        &method,
+        &req.headers,
+        &unsafe_header_names,
+        req.use_cors_preflight,
+        profile,
+    );
+    Classification {
+        preflight: !reasons.is_empty(),
+        reasons,
+        unsafe_header_names,
+        method,
+        cross_origin: true,
+    }
 }
 
-fn reasons(method: &str, headers: &[(String, String)], unsafe_names: &[String], flag: bool, profile: &BrowserProfile) -> Vec<Reason> {
+fn reasons(
+    method: &str,
+    headers: &[(String, String)],
+    unsafe_names: &[String],
+    flag: bool,
+    profile: &BrowserProfile,
+) -> Vec<Reason> {
     let mut out = Vec::new();
     if !is_cors_safelisted_method(method) {
         let detail = format!("{method} is not a CORS-safelisted method (only GET, HEAD, POST)");
-        out.push(Reason { kind: ReasonKind::Method, name: Some(method.to_owned()), detail });
+        out.push(Reason {
+            kind: ReasonKind::Method,
+            name: Some(method.to_owned()),
+            detail,
+        });
     }
     let mut seen: Vec<String> = Vec::new();
     let mut total = false;
@@ -325,7 +372,11 @@ fn reasons(method: &str, headers: &[(String, String)], unsafe_names: &[String], 
         }
         seen.push(lower.clone());
         let detail = header_detail(name, trim_http_whitespace(value), verdict);
-        out.push(Reason { kind: ReasonKind::Header, name: Some(lower), detail });
+        out.push(Reason {
+            kind: ReasonKind::Header,
+            name: Some(lower),
+            detail,
+        });
     }
     if total {
         let sum: usize = headers
@@ -334,11 +385,20 @@ fn reasons(method: &str, headers: &[(String, String)], unsafe_names: &[String], 
             .map(|(_, v)| trim_http_whitespace(v).len())
             .sum();
         let detail = format!("the CORS-safelisted headers' values total {sum} bytes, over the {MAX_SAFELISTED_TOTAL}-byte limit, so all of them count as unsafe");
-        out.push(Reason { kind: ReasonKind::TotalSize, name: None, detail });
+        out.push(Reason {
+            kind: ReasonKind::TotalSize,
+            name: None,
+            detail,
+        });
     }
     if flag {
-        let detail = "the use-CORS-preflight flag is set (XHR upload listeners or a ReadableStream body)".to_owned();
-        out.push(Reason { kind: ReasonKind::Flag, name: None, detail });
+        let detail =
+            "the use-CORS-preflight flag is set (XHR upload listeners or a ReadableStream body)".to_owned();
+        out.push(Reason {
+            kind: ReasonKind::Flag,
+            name: None,
+            detail,
+        });
     }
     out
 }
@@ -424,7 +484,11 @@ mod tests {
             ("Range", "Bytes=1-2", false),
             ("Range", "bytes=1-2,3-4", false),
             ("Range", "bytes= 1-2", false),
-            ("Range", "bytes=1000000000000000000000000-2000000000000000000000000", false),
+            (
+                "Range",
+                "bytes=1000000000000000000000000-2000000000000000000000000",
+                false,
+            ),
             ("X-Custom", "1", false),
             ("x-force-preflight", "", false),
             ("Authorization", "Bearer x", false),
@@ -451,10 +515,20 @@ mod tests {
             ("Intervention", "anything", true),
         ];
         for (name, value, want) in cases {
-            assert_eq!(header_verdict(name, value, chromium) == HeaderVerdict::Safelisted, want, "{name}: {value}");
+            assert_eq!(
+                header_verdict(name, value, chromium) == HeaderVerdict::Safelisted,
+                want,
+                "{name}: {value}"
+            );
         }
-        assert_eq!(header_verdict("User-Agent", "x", chromium), HeaderVerdict::Forbidden);
-        assert_eq!(header_verdict("User-Agent", "x", spec()), HeaderVerdict::NotSafelistedName);
+        assert_eq!(
+            header_verdict("User-Agent", "x", chromium),
+            HeaderVerdict::Forbidden
+        );
+        assert_eq!(
+            header_verdict("User-Agent", "x", spec()),
+            HeaderVerdict::NotSafelistedName
+        );
     }
 
     #[test]
@@ -473,8 +547,21 @@ mod tests {
 
     #[test]
     fn unsafe_names_sorted_dedup_lowercase() {
-        let h = |l: &[(&str, &str)]| l.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
-        let names = unsafe_header_names(&h(&[("X-B", "1"), ("x-a-", "1"), ("x-a1", "1"), ("X-b", "2"), ("Accept", "*/*")]), spec());
+        let h = |l: &[(&str, &str)]| {
+            l.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let names = unsafe_header_names(
+            &h(&[
+                ("X-B", "1"),
+                ("x-a-", "1"),
+                ("x-a1", "1"),
+                ("X-b", "2"),
+                ("Accept", "*/*"),
+            ]),
+            spec(),
+        );
         assert_eq!(names, ["x-a-", "x-a1", "x-b"]);
         let big = "a".repeat(100);
         let many: Vec<(String, String)> = (0..11).map(|_| ("Accept".to_owned(), big.clone())).collect();
@@ -487,7 +574,10 @@ mod tests {
             url: "https://api.example/x".into(),
             origin: "https://app.example".into(),
             method: "put".into(),
-            headers: vec![("Content-Type".into(), "application/json".into()), ("X-Custom".into(), "1".into())],
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("X-Custom".into(), "1".into()),
+            ],
             credentials: Credentials::Include,
             redirect: RedirectMode::Follow,
             initiator: Initiator::Fetch,
@@ -502,7 +592,10 @@ mod tests {
             c.reasons[1].detail,
             "Content-Type: application/json is not a CORS-safelisted value (only application/x-www-form-urlencoded, multipart/form-data, text/plain)"
         );
-        let same = CorsRequest { url: "https://app.example/y".into(), ..req };
+        let same = CorsRequest {
+            url: "https://app.example/y".into(),
+            ..req
+        };
         let c = classify(&same, Engine::Spec);
         assert!(!c.preflight && !c.cross_origin && c.reasons.is_empty());
     }

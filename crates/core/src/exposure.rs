@@ -11,8 +11,15 @@ use crate::http::{get, TokenList};
 pub const ACEH: &str = "access-control-expose-headers";
 
 /// The CORS-safelisted response-header names.
-pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] =
-    ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
+pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
+    "cache-control",
+    "content-language",
+    "content-length",
+    "content-type",
+    "expires",
+    "last-modified",
+    "pragma",
+];
 
 /// Fetch "forbidden response-header name".
 pub fn is_forbidden_response_header(name: &str) -> bool {
@@ -24,13 +31,17 @@ fn exposed_by(name: &str, listed: &TokenList<'_>, star: bool) -> bool {
     if is_forbidden_response_header(name) {
         return false;
     }
-    star || SAFELISTED_RESPONSE_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+    star || SAFELISTED_RESPONSE_HEADERS
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(name))
         || listed.contains_ignore_case(name)
 }
 
 /// Lowercase names of the response headers script can read from a CORS response.
 pub fn exposed_header_names(headers: &[(String, String)], include: bool) -> Vec<String> {
-    let listed = get(headers, ACEH).and_then(|v| TokenList::parse(v).ok()).unwrap_or_default();
+    let listed = get(headers, ACEH)
+        .and_then(|v| TokenList::parse(v).ok())
+        .unwrap_or_default();
     let star = !include && listed.contains("*");
     collect(headers, |n| exposed_by(n, &listed, star))
 }
@@ -41,7 +52,11 @@ pub fn basic_header_names(headers: &[(String, String)]) -> Vec<String> {
 }
 
 fn collect(headers: &[(String, String)], keep: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut names: Vec<String> = headers.iter().filter(|(n, _)| keep(n)).map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let mut names: Vec<String> = headers
+        .iter()
+        .filter(|(n, _)| keep(n))
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     names.sort_unstable();
     names.dedup();
     names
@@ -59,16 +74,53 @@ mod tests {
 
     #[test]
     fn exposure_table() {
-        let base = [("Content-Type", "text/plain"), ("Content-Length", "3"), ("X-A", "1"), ("Set-Cookie", "a=b"), ("Age", "1")];
+        let base = [
+            ("Content-Type", "text/plain"),
+            ("Content-Length", "3"),
+            ("X-A", "1"),
+            ("Set-Cookie", "a=b"),
+            ("Age", "1"),
+        ];
         let cases: Vec<Case<'_>> = vec![
             (vec![], false, vec!["content-length", "content-type"]),
-            (vec![("Access-Control-Expose-Headers", "x-a")], false, vec!["content-length", "content-type", "x-a"]),
-            (vec![("Access-Control-Expose-Headers", "X-A, set-cookie")], false, vec!["content-length", "content-type", "x-a"]),
-            (vec![("Access-Control-Expose-Headers", "*")], false, vec!["age", "content-length", "content-type", "x-a"]),
-            (vec![("Access-Control-Expose-Headers", "*")], true, vec!["content-length", "content-type"]),
-            (vec![("Access-Control-Expose-Headers", "x-a, no no")], false, vec!["content-length", "content-type"]),
-            (vec![("Access-Control-Expose-Headers", ""), ("Access-Control-Expose-Headers", "x-a")], false, vec!["content-length", "content-type", "x-a"]),
-            (vec![("Access-Control-Expose-Headers", "'x-a'")], false, vec!["content-length", "content-type"]),
+            (
+                vec![("Access-Control-Expose-Headers", "x-a")],
+                false,
+                vec!["content-length", "content-type", "x-a"],
+            ),
+            (
+                vec![("Access-Control-Expose-Headers", "X-A, set-cookie")],
+                false,
+                vec!["content-length", "content-type", "x-a"],
+            ),
+            (
+                vec![("Access-Control-Expose-Headers", "*")],
+                false,
+                vec!["age", "content-length", "content-type", "x-a"],
+            ),
+            (
+                vec![("Access-Control-Expose-Headers", "*")],
+                true,
+                vec!["content-length", "content-type"],
+            ),
+            (
+                vec![("Access-Control-Expose-Headers", "x-a, no no")],
+                false,
+                vec!["content-length", "content-type"],
+            ),
+            (
+                vec![
+                    ("Access-Control-Expose-Headers", ""),
+                    ("Access-Control-Expose-Headers", "x-a"),
+                ],
+                false,
+                vec!["content-length", "content-type", "x-a"],
+            ),
+            (
+                vec![("Access-Control-Expose-Headers", "'x-a'")],
+                false,
+                vec!["content-length", "content-type"],
+            ),
         ];
         for (extra, include, want) in cases {
             let mut headers = h(&base);
@@ -78,7 +130,11 @@ mod tests {
                 want.push("access-control-expose-headers".into());
                 want.sort();
             }
-            assert_eq!(exposed_header_names(&headers, include), want, "{extra:?} include={include}");
+            assert_eq!(
+                exposed_header_names(&headers, include),
+                want,
+                "{extra:?} include={include}"
+            );
         }
     }
 

@@ -84,7 +84,13 @@ impl FailureKind {
         use FailureKind::*;
         !matches!(
             self,
-            RedirectModeError | TooManyRedirects | RedirectUnsafeScheme | InvalidRedirect | InvalidResponseHeader | RequestRejected | Network
+            RedirectModeError
+                | TooManyRedirects
+                | RedirectUnsafeScheme
+                | InvalidRedirect
+                | InvalidResponseHeader
+                | RequestRejected
+                | Network
         )
     }
 }
@@ -94,7 +100,8 @@ pub fn all_kinds() -> &'static [FailureKind] {
     &FailureKind::ALL
 }
 
-const FF_PREFIX: &str = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ";
+const FF_PREFIX: &str =
+    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ";
 const CR_NO_CORS: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
 const CR_OPAQUE: &str = " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
 const CR_XHR: &str = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.";
@@ -150,7 +157,11 @@ impl Failure {
 
     fn chromium_name(&self) -> String {
         use FailureKind::*;
-        let pre = if self.stage == Stage::Preflight { "Preflight" } else { "" };
+        let pre = if self.stage == Stage::Preflight {
+            "Preflight"
+        } else {
+            ""
+        };
         let name = match self.kind {
             MissingAllowOrigin => "MissingAllowOriginHeader",
             MultipleAllowOriginValues => "MultipleAllowOriginValues",
@@ -220,7 +231,10 @@ impl Failure {
 
     fn chromium_has_preflight_prefix(&self) -> bool {
         (self.stage == Stage::Preflight && self.kind.is_cors_check())
-            || matches!(self.kind, FailureKind::PreflightInvalidStatus | FailureKind::PreflightDisallowedRedirect)
+            || matches!(
+                self.kind,
+                FailureKind::PreflightInvalidStatus | FailureKind::PreflightDisallowedRedirect
+            )
     }
 
     fn chromium_message(&self) -> Option<String> {
@@ -228,8 +242,16 @@ impl Failure {
             return None;
         }
         let what = if self.is_xhr() { "XMLHttpRequest" } else { "fetch" };
-        let redirected = if self.url != self.initial_url { format!("(redirected from '{}') ", self.initial_url) } else { String::new() };
-        let prefix = if self.chromium_has_preflight_prefix() { "Response to preflight request doesn't pass access control check: " } else { "" };
+        let redirected = if self.url != self.initial_url {
+            format!("(redirected from '{}') ", self.initial_url)
+        } else {
+            String::new()
+        };
+        let prefix = if self.chromium_has_preflight_prefix() {
+            "Response to preflight request doesn't pass access control check: "
+        } else {
+            ""
+        };
         Some(format!(
             "Access to {what} at '{}' {redirected}from origin '{}' has been blocked by CORS policy: {prefix}{}",
             self.url,
@@ -249,7 +271,10 @@ impl Failure {
             (Stage::Actual | Stage::Redirect, Some(s)) => format!(" {s}"),
             _ => String::new(),
         };
-        vec![message, format!("{} {} net::ERR_FAILED{status}", self.method, self.url)]
+        vec![
+            message,
+            format!("{} {} net::ERR_FAILED{status}", self.method, self.url),
+        ]
     }
 
     // ---- Firefox --------------------------------------------------------------------------
@@ -263,7 +288,10 @@ impl Failure {
     }
 
     fn ff_did_not_succeed(&self, status: &str) -> String {
-        format!("{}. Status code: {status}.", self.ff("CORS request did not succeed)"))
+        format!(
+            "{}. Status code: {status}.",
+            self.ff("CORS request did not succeed)")
+        )
     }
 
     fn firefox_reason_lines(&self) -> Vec<String> {
@@ -289,7 +317,11 @@ impl Failure {
     }
 
     fn ff_preflight_did_not_succeed(&self) -> String {
-        format!("{}. Status code: {}.", self.ff("CORS preflight response did not succeed)"), self.ff_status())
+        format!(
+            "{}. Status code: {}.",
+            self.ff("CORS preflight response did not succeed)"),
+            self.ff_status()
+        )
     }
 
     fn firefox_lines(&self) -> Vec<String> {
@@ -304,14 +336,26 @@ impl Failure {
 
     fn webkit_check_reason(&self) -> Option<String> {
         use FailureKind::*;
-        let status = self.status.map(|s| format!(" Status code: {s}")).unwrap_or_default();
+        let status = self
+            .status
+            .map(|s| format!(" Status code: {s}"))
+            .unwrap_or_default();
         Some(match self.kind {
-            WildcardOriginNotAllowed => "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.".to_owned(),
-            MultipleAllowOriginValues => "Access-Control-Allow-Origin cannot contain more than one origin.".to_owned(),
-            MissingAllowOrigin | InvalidAllowOriginValue | AllowOriginMismatch => {
-                format!("Origin {} is not allowed by Access-Control-Allow-Origin.{status}", self.origin)
+            WildcardOriginNotAllowed => {
+                "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.".to_owned()
             }
-            InvalidAllowCredentials => "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".".to_owned(),
+            MultipleAllowOriginValues => {
+                "Access-Control-Allow-Origin cannot contain more than one origin.".to_owned()
+            }
+            MissingAllowOrigin | InvalidAllowOriginValue | AllowOriginMismatch => {
+                format!(
+                    "Origin {} is not allowed by Access-Control-Allow-Origin.{status}",
+                    self.origin
+                )
+            }
+            InvalidAllowCredentials => {
+                "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".".to_owned()
+            }
             _ => return None,
         })
     }
@@ -320,20 +364,35 @@ impl Failure {
         use FailureKind::*;
         let h = self.hint();
         let location = self.redirect_location.as_deref().unwrap_or(&self.url);
-        let denied = |reason: &str| format!("Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: {reason}");
+        let denied = |reason: &str| {
+            format!("Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: {reason}")
+        };
         if let Some(reason) = self.webkit_check_reason() {
-            return Some(if self.stage == Stage::Redirect { denied(&reason) } else { reason });
+            return Some(if self.stage == Stage::Redirect {
+                denied(&reason)
+            } else {
+                reason
+            });
         }
         Some(match self.kind {
             PreflightInvalidStatus | PreflightDisallowedRedirect => {
-                format!("Preflight response is not successful.{}", self.status.map(|s| format!(" Status code: {s}")).unwrap_or_default())
+                format!(
+                    "Preflight response is not successful.{}",
+                    self.status
+                        .map(|s| format!(" Status code: {s}"))
+                        .unwrap_or_default()
+                )
             }
             InvalidAllowMethods => format!("Header Access-Control-Allow-Methods has an invalid value: {h}"),
             InvalidAllowHeaders => format!("Header Access-Control-Allow-Headers has an invalid value: {h}"),
             MethodNotAllowed => format!("Method {h} is not allowed by Access-Control-Allow-Methods."),
-            HeaderNotAllowed => format!("Request header field {h} is not allowed by Access-Control-Allow-Headers."),
+            HeaderNotAllowed => {
+                format!("Request header field {h} is not allowed by Access-Control-Allow-Headers.")
+            }
             RedirectContainsCredentials => denied(&format!("redirection URL {location} has credentials")),
-            RedirectUnsafeScheme => denied("not allowed to follow a cross-origin CORS redirection with non CORS scheme"),
+            RedirectUnsafeScheme => {
+                denied("not allowed to follow a cross-origin CORS redirection with non CORS scheme")
+            }
             TooManyRedirects => "Load cannot follow more than 20 redirections".to_owned(),
             RedirectModeError => format!("Not allowed to follow a redirection while loading {}", self.url),
             DisallowedByMode => format!("{} cannot load {}.", self.webkit_api(), self.url),
@@ -355,7 +414,11 @@ impl Failure {
         if self.kind == FailureKind::RequestRejected {
             return Vec::new();
         }
-        let cannot_load = format!("{} cannot load {} due to access control checks.", self.webkit_api(), self.url);
+        let cannot_load = format!(
+            "{} cannot load {} due to access control checks.",
+            self.webkit_api(),
+            self.url
+        );
         match (self.kind, self.webkit_reason()) {
             (FailureKind::DisallowedByMode, Some(line)) => vec![line],
             (_, Some(reason)) => vec![reason, cannot_load],
@@ -383,9 +446,12 @@ fn firefox_name(kind: FailureKind) -> &'static str {
         RedirectModeError => "NetworkError",
         DisallowedByMode => "NetworkError",
         RequestRejected => "TypeError",
-        RedirectContainsCredentials | TooManyRedirects | RedirectUnsafeScheme | InvalidRedirect | InvalidResponseHeader | Network => {
-            "CORSDidNotSucceed"
-        }
+        RedirectContainsCredentials
+        | TooManyRedirects
+        | RedirectUnsafeScheme
+        | InvalidRedirect
+        | InvalidResponseHeader
+        | Network => "CORSDidNotSucceed",
     }
 }
 
@@ -439,11 +505,19 @@ mod tests {
     fn codes() {
         use FailureKind::*;
         let cases = [
-            (Stage::Preflight, MissingAllowOrigin, "preflight-missing-allow-origin"),
+            (
+                Stage::Preflight,
+                MissingAllowOrigin,
+                "preflight-missing-allow-origin",
+            ),
             (Stage::Actual, MissingAllowOrigin, "missing-allow-origin"),
             (Stage::Preflight, MethodNotAllowed, "method-not-allowed"),
             (Stage::Redirect, AllowOriginMismatch, "allow-origin-mismatch"),
-            (Stage::Redirect, RedirectContainsCredentials, "redirect-contains-credentials"),
+            (
+                Stage::Redirect,
+                RedirectContainsCredentials,
+                "redirect-contains-credentials",
+            ),
             (Stage::Network, Network, "network-error"),
         ];
         for (stage, kind, want) in cases {
@@ -457,30 +531,73 @@ mod tests {
 
     #[test]
     fn chromium_names_and_text() {
-        let f = failure(Engine::Chromium, Stage::Preflight, FailureKind::MissingAllowOrigin, None);
+        let f = failure(
+            Engine::Chromium,
+            Stage::Preflight,
+            FailureKind::MissingAllowOrigin,
+            None,
+        );
         assert_eq!(f.error_name(), "PreflightMissingAllowOriginHeader");
         assert_eq!(
             f.message().unwrap(),
             "Access to fetch at 'https://api.example/data' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled."
         );
-        assert_eq!(f.console_lines()[1], "GET https://api.example/data net::ERR_FAILED");
-        let mut f = failure(Engine::Chromium, Stage::Actual, FailureKind::HeaderNotAllowed, Some("x-a"));
+        assert_eq!(
+            f.console_lines()[1],
+            "GET https://api.example/data net::ERR_FAILED"
+        );
+        let mut f = failure(
+            Engine::Chromium,
+            Stage::Actual,
+            FailureKind::HeaderNotAllowed,
+            Some("x-a"),
+        );
         f.url = "https://cdn.example/y".into();
         f.initiator = Initiator::Xhr;
         assert_eq!(
             f.message().unwrap(),
             "Access to XMLHttpRequest at 'https://cdn.example/y' (redirected from 'https://api.example/data') from origin 'https://app.example' has been blocked by CORS policy: Request header field x-a is not allowed by Access-Control-Allow-Headers in preflight response."
         );
-        let f = failure(Engine::Chromium, Stage::Actual, FailureKind::AllowOriginMismatch, Some("https://x"));
-        assert_eq!(f.console_lines()[1], "GET https://api.example/data net::ERR_FAILED 404");
-        let f = failure(Engine::Chromium, Stage::Redirect, FailureKind::RedirectModeError, None);
-        assert_eq!((f.message(), f.console_lines()), (None, vec!["Failed to load resource: net::ERR_FAILED".to_owned()]));
-        assert_eq!(failure(Engine::Chromium, Stage::Redirect, FailureKind::TooManyRedirects, None).error_name(), "net::ERR_TOO_MANY_REDIRECTS");
+        let f = failure(
+            Engine::Chromium,
+            Stage::Actual,
+            FailureKind::AllowOriginMismatch,
+            Some("https://x"),
+        );
+        assert_eq!(
+            f.console_lines()[1],
+            "GET https://api.example/data net::ERR_FAILED 404"
+        );
+        let f = failure(
+            Engine::Chromium,
+            Stage::Redirect,
+            FailureKind::RedirectModeError,
+            None,
+        );
+        assert_eq!(
+            (f.message(), f.console_lines()),
+            (None, vec!["Failed to load resource: net::ERR_FAILED".to_owned()])
+        );
+        assert_eq!(
+            failure(
+                Engine::Chromium,
+                Stage::Redirect,
+                FailureKind::TooManyRedirects,
+                None
+            )
+            .error_name(),
+            "net::ERR_TOO_MANY_REDIRECTS"
+        );
     }
 
     #[test]
     fn firefox_text() {
-        let f = failure(Engine::Firefox, Stage::Preflight, FailureKind::MissingAllowOrigin, None);
+        let f = failure(
+            Engine::Firefox,
+            Stage::Preflight,
+            FailureKind::MissingAllowOrigin,
+            None,
+        );
         assert_eq!(f.error_name(), "CORSMissingAllowOrigin");
         assert_eq!(
             f.console_lines(),
@@ -489,21 +606,44 @@ mod tests {
                 "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/data. (Reason: CORS request did not succeed). Status code: (null)."
             ]
         );
-        let f = failure(Engine::Firefox, Stage::Actual, FailureKind::WildcardOriginNotAllowed, Some("*"));
+        let f = failure(
+            Engine::Firefox,
+            Stage::Actual,
+            FailureKind::WildcardOriginNotAllowed,
+            Some("*"),
+        );
         assert_eq!(
             f.message().unwrap(),
             "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘https://api.example/data’. (Reason: Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)."
         );
-        let mut f = failure(Engine::Firefox, Stage::Preflight, FailureKind::PreflightDisallowedRedirect, None);
+        let mut f = failure(
+            Engine::Firefox,
+            Stage::Preflight,
+            FailureKind::PreflightDisallowedRedirect,
+            None,
+        );
         f.status = Some(302);
         assert_eq!(f.console_lines().len(), 3);
-        assert!(f.console_lines()[1].ends_with("(Reason: CORS preflight response did not succeed). Status code: 302."));
-        assert!(failure(Engine::Firefox, Stage::Redirect, FailureKind::RedirectModeError, None).console_lines().is_empty());
+        assert!(f.console_lines()[1]
+            .ends_with("(Reason: CORS preflight response did not succeed). Status code: 302."));
+        assert!(failure(
+            Engine::Firefox,
+            Stage::Redirect,
+            FailureKind::RedirectModeError,
+            None
+        )
+        .console_lines()
+        .is_empty());
     }
 
     #[test]
     fn webkit_text() {
-        let f = failure(Engine::Webkit, Stage::Actual, FailureKind::MissingAllowOrigin, None);
+        let f = failure(
+            Engine::Webkit,
+            Stage::Actual,
+            FailureKind::MissingAllowOrigin,
+            None,
+        );
         assert_eq!(
             f.console_lines(),
             [
@@ -511,13 +651,26 @@ mod tests {
                 "Fetch API cannot load https://api.example/data due to access control checks."
             ]
         );
-        let mut f = failure(Engine::Webkit, Stage::Redirect, FailureKind::AllowOriginMismatch, Some("x"));
+        let mut f = failure(
+            Engine::Webkit,
+            Stage::Redirect,
+            FailureKind::AllowOriginMismatch,
+            Some("x"),
+        );
         f.redirect_location = Some("https://cdn.example/z".into());
         assert_eq!(
             f.message().unwrap(),
             "Cross-origin redirection to https://cdn.example/z denied by Cross-Origin Resource Sharing policy: Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 404"
         );
-        let f = failure(Engine::Webkit, Stage::Preflight, FailureKind::HeaderNotAllowed, Some("Content-Type"));
-        assert_eq!(f.message().unwrap(), "Request header field Content-Type is not allowed by Access-Control-Allow-Headers.");
+        let f = failure(
+            Engine::Webkit,
+            Stage::Preflight,
+            FailureKind::HeaderNotAllowed,
+            Some("Content-Type"),
+        );
+        assert_eq!(
+            f.message().unwrap(),
+            "Request header field Content-Type is not allowed by Access-Control-Allow-Headers."
+        );
     }
 }

@@ -10,12 +10,15 @@
 
 use crate::cache::{CacheQuery, PreflightCache};
 use crate::check::cors_check;
-use crate::classify::{classify, is_forbidden_method, is_forbidden_request_header, needs_preflight, unsafe_header_names, Classification};
+use crate::classify::{
+    classify, is_forbidden_method, is_forbidden_request_header, needs_preflight, unsafe_header_names,
+    Classification,
+};
 use crate::exposure::{basic_header_names, exposed_header_names};
 use crate::http::first_invalid_header;
 use crate::model::{
-    CorsRequest, Credentials, Engine, ExchangeKind, Failure, FailureKind, HeaderList, ObservedResponse, OutgoingRequest,
-    Outcome, RedirectMode, Stage, Verdict, Warning,
+    CorsRequest, Credentials, Engine, ExchangeKind, Failure, FailureKind, HeaderList, ObservedResponse,
+    Outcome, OutgoingRequest, RedirectMode, Stage, Verdict, Warning,
 };
 use crate::origin::Origin;
 use crate::preflight::{build_preflight, evaluate_preflight, is_redirect_status, PreflightInput};
@@ -78,6 +81,7 @@ pub struct Fetch {
     cache: PreflightCache,
     now_s: f64,
     page: Origin,
+    page_serialized: String,
     initial_url: String,
     cur: Option<Current>,
     unsafe_names: Vec<String>,
@@ -105,16 +109,24 @@ impl Fetch {
         let cur = parsed.map(|url| Current {
             url,
             method: classification.method.clone(),
-            headers: req.headers.iter().filter(|(n, v)| !is_forbidden_request_header(n, v)).cloned().collect(),
+            headers: req
+                .headers
+                .iter()
+                .filter(|(n, v)| !is_forbidden_request_header(n, v))
+                .cloned()
+                .collect(),
             with_body: false,
         });
         let mut fetch = Fetch {
-            initial_url: cur.as_ref().map_or_else(|| req.url.clone(), |c| c.url.to_string()),
+            initial_url: cur
+                .as_ref()
+                .map_or_else(|| req.url.clone(), |c| c.url.to_string()),
             unsafe_names: classification.unsafe_header_names.clone(),
             profile: BrowserProfile::of(engine),
             classification,
             cache: cache.clone(),
             now_s,
+            page_serialized: page.serialize(),
             page,
             cur,
             tainted: false,
@@ -214,7 +226,13 @@ impl Fetch {
             None
         };
         if let Some(hint) = hint {
-            self.block(Blocked { stage: Stage::Actual, kind: FailureKind::RequestRejected, hint: Some(hint), status: None, location: None });
+            self.block(Blocked {
+                stage: Stage::Actual,
+                kind: FailureKind::RequestRejected,
+                hint: Some(hint),
+                status: None,
+                location: None,
+            });
         }
     }
 
@@ -234,7 +252,13 @@ impl Fetch {
             return self.send_actual();
         }
         if !matches!(url.scheme(), "http" | "https") {
-            self.block(Blocked { stage: Stage::Actual, kind: FailureKind::CorsDisabledScheme, hint: Some(url.scheme().to_owned()), status: None, location: None });
+            self.block(Blocked {
+                stage: Stage::Actual,
+                kind: FailureKind::CorsDisabledScheme,
+                hint: Some(url.scheme().to_owned()),
+                status: None,
+                location: None,
+            });
             return self.done_step();
         }
         self.cors = true;
@@ -247,22 +271,39 @@ impl Fetch {
         self.send_actual()
     }
 
-    fn preflight_needed(&self) -> bool {
+    fn preflight_needed(&mut self) -> bool {
         if self.redirects > 0 && self.preflighted && self.profile.repreflight_after_redirect {
             return true;
         }
-        let cur = self.current();
+        let cur = self.cur.as_ref().expect("a request with a URL");
         if !needs_preflight(&cur.method, &self.unsafe_names, self.req.use_cors_preflight) {
             return false;
         }
-        let origin = self.preflight_origin();
-        let q = CacheQuery { origin: &origin, url: cur.url.as_str(), include: self.include() };
-        !self.cache.satisfies(&q, &cur.method, &self.unsafe_names, self.req.use_cors_preflight, self.now_s)
+        // "A preflighted request": one that needed a preflight, sent or served by the cache.
+        self.preflighted = true;
+        let cur = self.current();
+        let q = CacheQuery {
+            origin: self.preflight_origin(),
+            url: cur.url.as_str(),
+            include: self.include(),
+        };
+        !self.cache.satisfies(
+            &q,
+            &cur.method,
+            &self.unsafe_names,
+            self.req.use_cors_preflight,
+            self.now_s,
+        )
     }
 
     fn send_preflight(&mut self) -> Step {
         let cur = self.current();
-        let request = build_preflight(cur.url.as_str(), &cur.method, &self.preflight_origin(), &self.unsafe_names);
+        let request = build_preflight(
+            cur.url.as_str(),
+            &cur.method,
+            self.preflight_origin(),
+            &self.unsafe_names,
+        );
         self.sent.push(request.clone());
         self.phase = Phase::AwaitPreflight;
         Step::Send(request)
@@ -279,7 +320,7 @@ impl Fetch {
         let cur = self.current();
         let mut headers: HeaderList = Vec::with_capacity(cur.headers.len() + 1);
         if self.cors || !matches!(cur.method.as_str(), "GET" | "HEAD") {
-            headers.push(("Origin".to_owned(), self.origin_serialized()));
+            headers.push(("Origin".to_owned(), self.origin_serialized().to_owned()));
         }
         headers.extend(cur.headers.iter().cloned());
         OutgoingRequest {
@@ -294,36 +335,48 @@ impl Fetch {
 
     fn on_preflight(&mut self, resp: &ObservedResponse) {
         let status = Some(resp.status);
-        let blocked = |kind, hint| Blocked { stage: Stage::Preflight, kind, hint, status, location: None };
+        let blocked = |kind, hint| Blocked {
+            stage: Stage::Preflight,
+            kind,
+            hint,
+            status,
+            location: None,
+        };
         if let Some(name) = first_invalid_header(&resp.headers) {
             return self.block(blocked(FailureKind::InvalidResponseHeader, Some(name.to_owned())));
         }
         if let (407, Some(net)) = (resp.status, self.profile.preflight_407_net_error) {
             return self.block(blocked(FailureKind::Network, Some(net.to_owned())));
         }
-        let origin = self.preflight_origin();
-        let cur = self.current();
+        let include = self.include();
+        let origin = if self.profile.preflight_keeps_page_origin || !self.tainted {
+            self.page_serialized.as_str()
+        } else {
+            "null"
+        };
+        let cur = self.cur.as_ref().expect("a request with a URL");
         let input = PreflightInput {
             method: &cur.method,
             request_headers: &cur.headers,
             unsafe_names: &self.unsafe_names,
-            origin: &origin,
-            include: self.include(),
+            origin,
+            include,
             use_cors_preflight: self.req.use_cors_preflight,
             url: cur.url.as_str(),
         };
-        let evaluated = evaluate_preflight(resp, &input, self.profile);
-        let url = cur.url.to_string();
-        match evaluated {
+        match evaluate_preflight(resp, &input, self.profile) {
             Err(f) => {
-                self.cache.clear(&origin, &url);
+                self.cache.clear(origin, cur.url.as_str());
                 self.block(blocked(f.kind, f.hint));
             }
             Ok(result) => {
-                let q = CacheQuery { origin: &origin, url: &url, include: self.include() };
+                let q = CacheQuery {
+                    origin,
+                    url: cur.url.as_str(),
+                    include,
+                };
                 self.cache.store(&q, &result, self.now_s, self.profile);
                 self.warnings.extend(result.warnings);
-                self.preflighted = true;
                 self.phase = Phase::Actual;
             }
         }
@@ -333,14 +386,31 @@ impl Fetch {
         let location = is_redirect_status(resp.status)
             .then(|| location_url(&resp.headers, &self.current().url))
             .flatten();
-        let location_text = location.as_ref().map(|l| l.as_ref().map_or_else(|raw| raw.clone(), |u| u.to_string()));
-        let stage = if location.is_some() { Stage::Redirect } else { Stage::Actual };
-        let blocked = |kind, hint| Blocked { stage, kind, hint, status: Some(resp.status), location: location_text.clone() };
+        let location_text = location
+            .as_ref()
+            .map(|l| l.as_ref().map_or_else(|raw| raw.clone(), |u| u.to_string()));
+        let stage = if location.is_some() {
+            Stage::Redirect
+        } else {
+            Stage::Actual
+        };
+        let blocked = |kind, hint| Blocked {
+            stage,
+            kind,
+            hint,
+            status: Some(resp.status),
+            location: location_text.clone(),
+        };
         if let Some(name) = first_invalid_header(&resp.headers) {
             return self.block(blocked(FailureKind::InvalidResponseHeader, Some(name.to_owned())));
         }
         if self.cors {
-            if let Err(f) = cors_check(&resp.headers, &self.origin_serialized(), self.include(), self.profile) {
+            if let Err(f) = cors_check(
+                &resp.headers,
+                self.origin_serialized(),
+                self.include(),
+                self.profile,
+            ) {
                 return self.block(blocked(f.kind, f.hint));
             }
         }
@@ -349,12 +419,22 @@ impl Fetch {
         }
         match self.req.redirect {
             RedirectMode::Error => self.block(blocked(FailureKind::RedirectModeError, None)),
-            RedirectMode::Manual => self.finish(Outcome::Allowed, None, Vec::new(), Some(0), Some("opaqueredirect")),
+            RedirectMode::Manual => self.finish(
+                Outcome::Allowed,
+                None,
+                Vec::new(),
+                Some(0),
+                Some("opaqueredirect"),
+            ),
             RedirectMode::Follow => self.on_redirect(resp, blocked),
         }
     }
 
-    fn on_redirect(&mut self, resp: &ObservedResponse, blocked: impl Fn(FailureKind, Option<String>) -> Blocked) {
+    fn on_redirect(
+        &mut self,
+        resp: &ObservedResponse,
+        blocked: impl Fn(FailureKind, Option<String>) -> Blocked,
+    ) {
         let cur = self.current();
         let ctx = RedirectContext {
             current: &cur.url,
@@ -377,10 +457,12 @@ impl Fetch {
         let cur = self.cur.as_mut().expect("a request with a URL");
         if hop.drop_body {
             cur.with_body = false;
-            cur.headers.retain(|(n, _)| !REQUEST_BODY_HEADERS.iter().any(|b| b.eq_ignore_ascii_case(n)));
+            cur.headers
+                .retain(|(n, _)| !REQUEST_BODY_HEADERS.iter().any(|b| b.eq_ignore_ascii_case(n)));
         }
         if hop.drop_authorization {
-            cur.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+            cur.headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
         }
         cur.method = hop.method;
         cur.url = hop.url;
@@ -398,7 +480,12 @@ impl Fetch {
     }
 
     fn block(&mut self, b: Blocked) {
-        let origin = if b.stage == Stage::Preflight { self.preflight_origin() } else { self.origin_serialized() };
+        let origin = if b.stage == Stage::Preflight {
+            self.preflight_origin()
+        } else {
+            self.origin_serialized()
+        }
+        .to_owned();
         let (url, method) = match &self.cur {
             Some(c) => (c.url.to_string(), c.method.clone()),
             None => (self.req.url.clone(), self.req.method.clone()),
@@ -419,7 +506,14 @@ impl Fetch {
         self.finish(Outcome::Blocked, Some(failure), Vec::new(), None, None);
     }
 
-    fn finish(&mut self, outcome: Outcome, failure: Option<Failure>, exposed: Vec<String>, status: Option<u16>, kind: Option<&str>) {
+    fn finish(
+        &mut self,
+        outcome: Outcome,
+        failure: Option<Failure>,
+        exposed: Vec<String>,
+        status: Option<u16>,
+        kind: Option<&str>,
+    ) {
         self.phase = Phase::Done;
         self.verdict = Some(Verdict {
             engine: self.profile.engine,
@@ -452,17 +546,17 @@ impl Fetch {
     }
 
     /// Fetch "serializing a request origin": `null` once redirect-tainted.
-    fn origin_serialized(&self) -> String {
+    fn origin_serialized(&self) -> &str {
         if self.tainted {
-            "null".to_owned()
+            "null"
         } else {
-            self.page.serialize()
+            &self.page_serialized
         }
     }
 
-    fn preflight_origin(&self) -> String {
+    fn preflight_origin(&self) -> &str {
         if self.profile.preflight_keeps_page_origin {
-            self.page.serialize()
+            &self.page_serialized
         } else {
             self.origin_serialized()
         }
@@ -472,9 +566,21 @@ impl Fetch {
 /// The response of a `data:` URL (Fetch "data: URL processor"): 200 with the MIME type.
 fn data_url_response(url: &Url) -> ObservedResponse {
     let path = url.path();
-    let mime = path.split_once(',').map_or("", |(m, _)| m).trim_end_matches(";base64").trim();
-    let mime = if mime.is_empty() || mime.starts_with(';') { "text/plain;charset=US-ASCII" } else { mime };
-    ObservedResponse { status: 200, status_text: "OK".to_owned(), headers: vec![("Content-Type".to_owned(), mime.to_owned())] }
+    let mime = path
+        .split_once(',')
+        .map_or("", |(m, _)| m)
+        .trim_end_matches(";base64")
+        .trim();
+    let mime = if mime.is_empty() || mime.starts_with(';') {
+        "text/plain;charset=US-ASCII"
+    } else {
+        mime
+    };
+    ObservedResponse {
+        status: 200,
+        status_text: "OK".to_owned(),
+        headers: vec![("Content-Type".to_owned(), mime.to_owned())],
+    }
 }
 
 /// Runs a whole fetch against `responder` (a fresh cache).
@@ -502,7 +608,10 @@ mod tests {
             url: url.into(),
             origin: "http://web.test".into(),
             method: method.into(),
-            headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
             credentials,
             redirect: RedirectMode::Follow,
             initiator: Initiator::Fetch,
@@ -514,7 +623,10 @@ mod tests {
         Ok(ObservedResponse {
             status,
             status_text: String::new(),
-            headers: lines.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            headers: lines
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
         })
     }
 
@@ -522,8 +634,22 @@ mod tests {
     fn preflight_then_actual() {
         let r = req("PUT", "http://api.test/x", &[("X-A", "1")], Credentials::Omit);
         let v = evaluate(r, Engine::Spec, |o| match o.kind {
-            ExchangeKind::Preflight => resp(204, &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-a")]),
-            ExchangeKind::Actual => resp(200, &[("Access-Control-Allow-Origin", "*"), ("X-Hidden", "1"), ("Content-Type", "a/b")]),
+            ExchangeKind::Preflight => resp(
+                204,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Access-Control-Allow-Methods", "PUT"),
+                    ("Access-Control-Allow-Headers", "x-a"),
+                ],
+            ),
+            ExchangeKind::Actual => resp(
+                200,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("X-Hidden", "1"),
+                    ("Content-Type", "a/b"),
+                ],
+            ),
         });
         assert_eq!(v.outcome, Outcome::Allowed);
         assert_eq!(v.sent.len(), 2);
@@ -533,8 +659,15 @@ mod tests {
 
     #[test]
     fn same_origin_is_not_cors() {
-        let r = req("PUT", "http://web.test/x", &[("X-A", "1")], Credentials::SameOrigin);
-        let v = evaluate(r, Engine::Chromium, |_| resp(200, &[("X-A", "1"), ("Set-Cookie", "a=b")]));
+        let r = req(
+            "PUT",
+            "http://web.test/x",
+            &[("X-A", "1")],
+            Credentials::SameOrigin,
+        );
+        let v = evaluate(r, Engine::Chromium, |_| {
+            resp(200, &[("X-A", "1"), ("Set-Cookie", "a=b")])
+        });
         assert_eq!(v.outcome, Outcome::Allowed);
         assert_eq!(v.sent.len(), 1);
         assert!(v.sent[0].include_credentials);
@@ -546,16 +679,85 @@ mod tests {
     fn redirect_taints_and_blocks() {
         let r = req("GET", "http://api.test/a", &[], Credentials::Omit);
         let v = evaluate(r, Engine::Chromium, |o| {
-            if o.url.contains("/a") {
-                resp(302, &[("Access-Control-Allow-Origin", "*"), ("Location", "http://other.test/b")])
+            if o.url.ends_with("/a") {
+                resp(
+                    302,
+                    &[
+                        ("Access-Control-Allow-Origin", "*"),
+                        ("Location", "http://other.test/b"),
+                    ],
+                )
             } else {
                 resp(200, &[("Access-Control-Allow-Origin", "http://web.test")])
             }
         });
         let f = v.failure.unwrap();
-        assert_eq!((f.stage, f.kind, f.origin.as_str()), (Stage::Actual, FailureKind::AllowOriginMismatch, "null"));
+        assert_eq!(
+            (f.stage, f.kind, f.origin.as_str()),
+            (Stage::Actual, FailureKind::AllowOriginMismatch, "null")
+        );
         assert_eq!(v.sent[1].headers[0], ("Origin".to_owned(), "null".to_owned()));
         assert_eq!(f.initial_url, "http://api.test/a");
+    }
+
+    /// A preflighted request redirected to a tainting origin: who preflights where, with
+    /// which Origin.
+    #[test]
+    fn preflight_after_redirect_per_engine() {
+        let answer = |o: &OutgoingRequest| match (o.kind, o.url.ends_with("/a")) {
+            (ExchangeKind::Preflight, _) => resp(
+                204,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Access-Control-Allow-Headers", "x-a"),
+                ],
+            ),
+            (ExchangeKind::Actual, true) => resp(
+                307,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Location", "http://other.test/b"),
+                ],
+            ),
+            (ExchangeKind::Actual, false) => resp(200, &[("Access-Control-Allow-Origin", "*")]),
+        };
+        let r = req("GET", "http://api.test/a", &[("X-A", "1")], Credentials::Omit);
+        for (engine, origin_on_second_preflight) in [
+            (Engine::Spec, "null"),
+            (Engine::Chromium, "null"),
+            (Engine::Firefox, "http://web.test"),
+        ] {
+            let v = evaluate(r.clone(), engine, answer);
+            let kinds: Vec<_> = v.sent.iter().map(|s| s.kind).collect();
+            use ExchangeKind::*;
+            assert_eq!(kinds, [Preflight, Actual, Preflight, Actual], "{engine:?}");
+            assert_eq!(v.sent[2].headers[0].1, origin_on_second_preflight, "{engine:?}");
+            assert_eq!(v.sent[3].headers[0].1, "null", "{engine:?}");
+        }
+        // Chromium preflights again even when the new hop no longer needs one.
+        let post = req(
+            "POST",
+            "http://api.test/a",
+            &[("Content-Type", "application/json")],
+            Credentials::Omit,
+        );
+        let answer303 = |o: &OutgoingRequest| match (o.kind, o.url.ends_with("/a")) {
+            (ExchangeKind::Preflight, _) => resp(
+                204,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Access-Control-Allow-Headers", "content-type"),
+                ],
+            ),
+            (ExchangeKind::Actual, true) => {
+                resp(303, &[("Access-Control-Allow-Origin", "*"), ("Location", "/b")])
+            }
+            (ExchangeKind::Actual, false) => resp(200, &[("Access-Control-Allow-Origin", "*")]),
+        };
+        let spec = evaluate(post.clone(), Engine::Spec, answer303);
+        let chromium = evaluate(post, Engine::Chromium, answer303);
+        assert_eq!((spec.sent.len(), chromium.sent.len()), (3, 4));
+        assert_eq!(spec.sent[2].method, "GET");
     }
 
     #[test]
@@ -563,7 +765,13 @@ mod tests {
         let r = req("DELETE", "http://api.test/x", &[], Credentials::Omit);
         let mut f = Fetch::new(r, Engine::Spec);
         assert!(matches!(f.next(), Step::Send(ref o) if o.kind == ExchangeKind::Preflight));
-        f.observe(resp(200, &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "DELETE")]));
+        f.observe(resp(
+            200,
+            &[
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Allow-Methods", "DELETE"),
+            ],
+        ));
         assert!(matches!(f.next(), Step::Send(ref o) if o.kind == ExchangeKind::Actual));
         let v = f.stop_incomplete();
         assert_eq!(v.outcome, Outcome::Incomplete);
@@ -573,7 +781,11 @@ mod tests {
     #[test]
     fn network_error_and_rejection() {
         let r = req("GET", "http://api.test/x", &[], Credentials::Omit);
-        let v = evaluate(r, Engine::Spec, |_| Err(NetworkError { message: "refused".into() }));
+        let v = evaluate(r, Engine::Spec, |_| {
+            Err(NetworkError {
+                message: "refused".into(),
+            })
+        });
         assert_eq!(v.failure.unwrap().stage, Stage::Network);
         let r = req("TRACE", "http://api.test/x", &[], Credentials::Omit);
         let v = evaluate(r, Engine::Spec, |_| unreachable!());
@@ -585,7 +797,13 @@ mod tests {
         let r = req("PUT", "http://api.test/x", &[], Credentials::Omit);
         let mut f = Fetch::new(r.clone(), Engine::Spec);
         let Step::Send(_) = f.next() else { panic!() };
-        f.observe(resp(200, &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT")]));
+        f.observe(resp(
+            200,
+            &[
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Allow-Methods", "PUT"),
+            ],
+        ));
         let Step::Send(_) = f.next() else { panic!() };
         f.observe(resp(200, &[("Access-Control-Allow-Origin", "*")]));
         let mut g = Fetch::with_cache(r, Engine::Spec, f.cache(), 1.0);

@@ -30,12 +30,18 @@ pub fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterat
 
 /// Number of header lines named `name` (Firefox counts ACAO lines).
 pub fn count(headers: &[(String, String)], name: &str) -> usize {
-    headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count()
+    headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .count()
 }
 
 /// Fetch "get": `None` when absent, the single value, or all values joined with `", "`.
 pub fn get<'a>(headers: &'a [(String, String)], name: &str) -> Option<Cow<'a, str>> {
-    let mut it = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| trim_ows(v));
+    let mut it = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| trim_ows(v));
     let first = it.next()?;
     match it.next() {
         None => Some(Cow::Borrowed(first)),
@@ -88,7 +94,11 @@ impl<'a> TokenList<'a> {
     /// Validates `combined` (Fetch "extract header list values"); `Err(bad_element)` when an
     /// element is not a token.
     pub fn parse(combined: Cow<'a, str>) -> Result<TokenList<'a>, String> {
-        if let Some(bad) = combined.split(',').map(trim_ows).find(|i| !i.is_empty() && !is_token(i)) {
+        if let Some(bad) = combined
+            .split(',')
+            .map(trim_ows)
+            .find(|i| !i.is_empty() && !is_token(i))
+        {
             return Err(bad.to_owned());
         }
         Ok(TokenList { combined })
@@ -155,7 +165,10 @@ mod tests {
     #[test]
     fn token_lists() {
         let cases: &[(&str, Result<Vec<&str>, &str>)] = &[
-            (",y-lol,x-PriNT, ,,,Y-PRINT", Ok(vec!["y-lol", "x-PriNT", "Y-PRINT"])),
+            (
+                ",y-lol,x-PriNT, ,,,Y-PRINT",
+                Ok(vec!["y-lol", "x-PriNT", "Y-PRINT"]),
+            ),
             ("x-print,", Ok(vec!["x-print"])),
             ("name ,name", Ok(vec!["name", "name"])),
             ("", Ok(vec![])),
@@ -171,7 +184,10 @@ mod tests {
 
     #[test]
     fn invalid_bytes() {
-        assert_eq!(first_invalid_header(&h(&[("a", "ok"), ("ACAO", "x\0")])), Some("ACAO"));
+        assert_eq!(
+            first_invalid_header(&h(&[("a", "ok"), ("ACAO", "x\0")])),
+            Some("ACAO")
+        );
         assert_eq!(first_invalid_header(&h(&[("a", "\u{b}\u{c}")])), None);
     }
 }

@@ -23,6 +23,7 @@ pub mod redirect;
 
 pub use fetch::{evaluate, Fetch, NetworkError, Step};
 pub use model::*;
-pub mod fixes;
+pub mod audit;
 pub mod diagnosis;
+pub mod fixes;
 pub mod har;

@@ -43,7 +43,10 @@ impl Origin {
         }
         Url::parse(input)
             .map(|url| Origin::of_url(&url))
-            .map_err(|e| OriginError { input: input.to_owned(), reason: e.to_string() })
+            .map_err(|e| OriginError {
+                input: input.to_owned(),
+                reason: e.to_string(),
+            })
     }
 
     /// The origin of a parsed URL (URL: "origin").
@@ -62,8 +65,16 @@ impl Origin {
     pub fn serialize(&self) -> String {
         match self {
             Origin::Opaque => "null".to_owned(),
-            Origin::Tuple { scheme, host, port: Some(p) } => format!("{scheme}://{host}:{p}"),
-            Origin::Tuple { scheme, host, port: None } => format!("{scheme}://{host}"),
+            Origin::Tuple {
+                scheme,
+                host,
+                port: Some(p),
+            } => format!("{scheme}://{host}:{p}"),
+            Origin::Tuple {
+                scheme,
+                host,
+                port: None,
+            } => format!("{scheme}://{host}"),
         }
     }
 
@@ -89,9 +100,14 @@ impl Origin {
     /// when a host has no registrable domain (IP addresses, `localhost`, public suffixes).
     pub fn same_site(&self, other: &Origin) -> bool {
         match (self, other) {
-            (Origin::Tuple { scheme: s1, host: h1, .. }, Origin::Tuple { scheme: s2, host: h2, .. }) => {
-                s1 == s2 && site_of(h1) == site_of(h2)
-            }
+            (
+                Origin::Tuple {
+                    scheme: s1, host: h1, ..
+                },
+                Origin::Tuple {
+                    scheme: s2, host: h2, ..
+                },
+            ) => s1 == s2 && site_of(h1) == site_of(h2),
             _ => false,
         }
     }

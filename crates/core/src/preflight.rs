@@ -8,7 +8,9 @@
 use crate::check::{cors_check, CheckFailure};
 use crate::classify::is_cors_safelisted_method;
 use crate::http::{get, TokenList};
-use crate::model::{Engine, ExchangeKind, FailureKind, HeaderList, ObservedResponse, OutgoingRequest, Warning};
+use crate::model::{
+    Engine, ExchangeKind, FailureKind, HeaderList, ObservedResponse, OutgoingRequest, Warning,
+};
 use crate::profile::{BrowserProfile, HeaderHint, MaxAgeParsing, PreflightStep};
 use serde::Serialize;
 
@@ -30,7 +32,10 @@ pub fn build_preflight(url: &str, method: &str, origin: &str, unsafe_names: &[St
     headers.push(("Accept".to_owned(), "*/*".to_owned()));
     headers.push(("Access-Control-Request-Method".to_owned(), method.to_owned()));
     if !unsafe_names.is_empty() {
-        headers.push(("Access-Control-Request-Headers".to_owned(), unsafe_names.join(",")));
+        headers.push((
+            "Access-Control-Request-Headers".to_owned(),
+            unsafe_names.join(","),
+        ));
     }
     OutgoingRequest {
         kind: ExchangeKind::Preflight,
@@ -111,22 +116,32 @@ impl MaxAge {
 /// The effective Max-Age of a (combined, trimmed) `Access-Control-Max-Age` value for `engine`.
 pub fn effective_max_age(value: Option<&str>, engine: Engine) -> MaxAge {
     let p = BrowserProfile::of(engine);
-    let default = MaxAge { seconds: p.max_age_default, source: MaxAgeSource::Default };
+    let default = MaxAge {
+        seconds: p.max_age_default,
+        source: MaxAgeSource::Default,
+    };
     let value = match value {
         None | Some("") => return default,
         Some(v) => v,
     };
-    let invalid = MaxAge { seconds: p.max_age_default, source: MaxAgeSource::InvalidDefault };
+    let invalid = MaxAge {
+        seconds: p.max_age_default,
+        source: MaxAgeSource::InvalidDefault,
+    };
     let parsed = match p.max_age_parsing {
         MaxAgeParsing::DeltaSeconds | MaxAgeParsing::SignedInteger => parse_signed(value),
         MaxAgeParsing::DigitsOrUncached => parse_digits_only(value),
     };
     match parsed {
-        Parsed::Invalid if p.max_age_parsing == MaxAgeParsing::DigitsOrUncached => {
-            MaxAge { seconds: 0, source: MaxAgeSource::InvalidNotCached }
-        }
+        Parsed::Invalid if p.max_age_parsing == MaxAgeParsing::DigitsOrUncached => MaxAge {
+            seconds: 0,
+            source: MaxAgeSource::InvalidNotCached,
+        },
         Parsed::Invalid => invalid,
-        Parsed::Negative => MaxAge { seconds: 0, source: MaxAgeSource::Negative },
+        Parsed::Negative => MaxAge {
+            seconds: 0,
+            source: MaxAgeSource::Negative,
+        },
         Parsed::Value(v) => cap(v, p.max_age_cap),
     }
 }
@@ -158,13 +173,21 @@ fn parse_digits_only(value: &str) -> Parsed {
     if !value.bytes().all(|b| b.is_ascii_digit()) {
         return Parsed::Invalid;
     }
-    value.parse::<u64>().map_or(Parsed::Value(u64::MAX), Parsed::Value)
+    value
+        .parse::<u64>()
+        .map_or(Parsed::Value(u64::MAX), Parsed::Value)
 }
 
 fn cap(v: u64, cap: Option<u64>) -> MaxAge {
     match cap {
-        Some(c) if v > c => MaxAge { seconds: c, source: MaxAgeSource::Capped },
-        _ => MaxAge { seconds: v, source: MaxAgeSource::Header },
+        Some(c) if v > c => MaxAge {
+            seconds: c,
+            source: MaxAgeSource::Capped,
+        },
+        _ => MaxAge {
+            seconds: v,
+            source: MaxAgeSource::Header,
+        },
     }
 }
 
@@ -198,7 +221,12 @@ impl PreflightChecked<'_> {
             methods.push(input.method.to_owned());
         }
         let headers = self.headers.iter().map(|h| h.to_ascii_lowercase()).collect();
-        PreflightResult { methods, headers, max_age: self.max_age, warnings }
+        PreflightResult {
+            methods,
+            headers,
+            max_age: self.max_age,
+            warnings,
+        }
     }
 }
 
@@ -229,18 +257,44 @@ pub fn check_preflight<'r>(
                 return Err(CheckFailure::bare(FailureKind::PreflightDisallowedRedirect));
             }
             PreflightStep::Status if !is_ok_status(resp.status) => {
-                return Err(CheckFailure::new(FailureKind::PreflightInvalidStatus, resp.status.to_string()));
+                return Err(CheckFailure::new(
+                    FailureKind::PreflightInvalidStatus,
+                    resp.status.to_string(),
+                ));
             }
             PreflightStep::Redirect | PreflightStep::Status => {}
             PreflightStep::CorsCheck => cors_check(&resp.headers, input.origin, input.include, profile)?,
-            PreflightStep::ParseMethods => methods = Some(parse_list(&resp.headers, ACAM, FailureKind::InvalidAllowMethods, profile)?),
-            PreflightStep::ParseHeaders => headers = Some(parse_list(&resp.headers, ACAH, FailureKind::InvalidAllowHeaders, profile)?),
+            PreflightStep::ParseMethods => {
+                methods = Some(parse_list(
+                    &resp.headers,
+                    ACAM,
+                    FailureKind::InvalidAllowMethods,
+                    profile,
+                )?)
+            }
+            PreflightStep::ParseHeaders => {
+                headers = Some(parse_list(
+                    &resp.headers,
+                    ACAH,
+                    FailureKind::InvalidAllowHeaders,
+                    profile,
+                )?)
+            }
             PreflightStep::Method => check_method(methods.as_ref().unwrap_or(&TokenList::default()), input)?,
-            PreflightStep::Headers => check_headers(headers.as_ref().unwrap_or(&TokenList::default()), input, profile, warnings)?,
+            PreflightStep::Headers => check_headers(
+                headers.as_ref().unwrap_or(&TokenList::default()),
+                input,
+                profile,
+                warnings,
+            )?,
         }
     }
     let max_age = effective_max_age(get(&resp.headers, MAX_AGE).as_deref(), profile.engine);
-    Ok(PreflightChecked { methods: methods.unwrap_or_default(), headers: headers.unwrap_or_default(), max_age })
+    Ok(PreflightChecked {
+        methods: methods.unwrap_or_default(),
+        headers: headers.unwrap_or_default(),
+        max_age,
+    })
 }
 
 fn parse_list<'r>(
@@ -262,7 +316,11 @@ fn parse_list<'r>(
 fn check_method(methods: &TokenList<'_>, input: &PreflightInput<'_>) -> Result<(), CheckFailure> {
     let m = input.method;
     let flag_default = input.use_cors_preflight && methods.is_empty();
-    if flag_default || is_cors_safelisted_method(m) || methods.contains(m) || (!input.include && methods.contains("*")) {
+    if flag_default
+        || is_cors_safelisted_method(m)
+        || methods.contains(m)
+        || (!input.include && methods.contains("*"))
+    {
         return Ok(());
     }
     Err(CheckFailure::new(FailureKind::MethodNotAllowed, m))
@@ -279,12 +337,12 @@ fn check_headers(
     }
     let listed = |name: &str| allowed.contains_ignore_case(name);
     let star = !input.include && allowed.contains("*");
-    let has_auth = input.unsafe_names.iter().any(|n| n == "authorization");
-    if has_auth && !listed("authorization") {
-        if !(star && profile.wildcard_covers_authorization) {
-            return Err(CheckFailure::new(FailureKind::HeaderNotAllowed, hint_name(input, profile, "authorization")));
-        }
+    let auth_unlisted = input.unsafe_names.iter().any(|n| n == "authorization") && !listed("authorization");
+    if auth_unlisted && star && profile.wildcard_covers_authorization {
         warnings.push(authorization_warning(profile, input.url));
+    } else if auth_unlisted && !profile.wildcard_covers_authorization {
+        // Fetch: the CORS non-wildcard request-header check precedes the other names.
+        return Err(CheckFailure::new(FailureKind::HeaderNotAllowed, "authorization"));
     }
     if star {
         return Ok(());
@@ -295,8 +353,12 @@ fn check_headers(
     }
 }
 
-fn first_unlisted(input: &PreflightInput<'_>, profile: &BrowserProfile, listed: &dyn Fn(&str) -> bool) -> Option<String> {
-    let is_failing = |n: &str| n != "authorization" && !listed(n);
+fn first_unlisted(
+    input: &PreflightInput<'_>,
+    profile: &BrowserProfile,
+    listed: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let is_failing = |n: &str| !listed(n);
     match profile.header_hint {
         HeaderHint::SortedLowercase => input.unsafe_names.iter().find(|n| is_failing(n)).cloned(),
         HeaderHint::RequestOrderLowercase | HeaderHint::RequestOrderOriginalCase => {
@@ -315,18 +377,15 @@ fn is_unsafe(input: &PreflightInput<'_>, name: &str) -> bool {
     input.unsafe_names.iter().any(|u| u.eq_ignore_ascii_case(name))
 }
 
-fn hint_name(input: &PreflightInput<'_>, profile: &BrowserProfile, lower: &str) -> String {
-    if profile.header_hint == HeaderHint::RequestOrderOriginalCase {
-        if let Some((n, _)) = input.request_headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(lower)) {
-            return n.clone();
-        }
-    }
-    lower.to_owned()
-}
-
 fn authorization_warning(profile: &BrowserProfile, url: &str) -> Warning {
-    let message = profile.authorization_wildcard_warning.map(|t| t.replace("%1$S", url)).unwrap_or_default();
-    Warning { code: AUTHORIZATION_WILDCARD_WARNING.to_owned(), message }
+    let message = profile
+        .authorization_wildcard_warning
+        .map(|t| t.replace("%1$S", url))
+        .unwrap_or_default();
+    Warning {
+        code: AUTHORIZATION_WILDCARD_WARNING.to_owned(),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -340,12 +399,22 @@ mod tests {
         ObservedResponse {
             status,
             status_text: String::new(),
-            headers: lines.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            headers: lines
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
-    fn eval(engine: Engine, method: &str, hdrs: &[(&str, &str)], include: bool, r: &ObservedResponse) -> Result<PreflightResult, CheckFailure> {
-        let request_headers: Vec<(String, String)> = hdrs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    fn eval(
+        engine: Engine,
+        method: &str,
+        hdrs: &[(&str, &str)],
+        include: bool,
+        r: &ObservedResponse,
+    ) -> Result<PreflightResult, CheckFailure> {
+        let request_headers: Vec<(String, String)> =
+            hdrs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         let p = BrowserProfile::of(engine);
         let unsafe_names = crate::classify::unsafe_header_names(&request_headers, p);
         let input = PreflightInput {
@@ -362,7 +431,12 @@ mod tests {
 
     #[test]
     fn builds_the_options_request() {
-        let p = build_preflight("http://api.test/x", "PUT", O, &["content-type".into(), "x-a".into()]);
+        let p = build_preflight(
+            "http://api.test/x",
+            "PUT",
+            O,
+            &["content-type".into(), "x-a".into()],
+        );
         assert_eq!(p.method, "OPTIONS");
         assert!(!p.include_credentials);
         let names: Vec<_> = p.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
@@ -382,17 +456,51 @@ mod tests {
     fn order_differs_per_engine() {
         let no_acao_404 = resp(404, &[]);
         let redirect = resp(302, &[("Access-Control-Allow-Origin", O), ("Location", "/x")]);
-        let bad_both = resp(200, &[("Access-Control-Allow-Origin", "*"), (ACAH, "a b"), (ACAM, "GET")]);
+        let bad_both = resp(
+            200,
+            &[("Access-Control-Allow-Origin", "*"), (ACAH, "a b"), (ACAM, "GET")],
+        );
         // (response, method, [spec, chromium, firefox, webkit])
         let cases: Vec<(&ObservedResponse, &str, [FailureKind; 4])> = vec![
-            (&no_acao_404, "PUT", [MissingAllowOrigin, MissingAllowOrigin, MissingAllowOrigin, PreflightInvalidStatus]),
-            (&redirect, "PUT", [PreflightInvalidStatus, PreflightDisallowedRedirect, PreflightDisallowedRedirect, PreflightInvalidStatus]),
-            (&bad_both, "PUT", [InvalidAllowHeaders, InvalidAllowHeaders, MethodNotAllowed, InvalidAllowHeaders]),
+            (
+                &no_acao_404,
+                "PUT",
+                [
+                    MissingAllowOrigin,
+                    MissingAllowOrigin,
+                    MissingAllowOrigin,
+                    PreflightInvalidStatus,
+                ],
+            ),
+            (
+                &redirect,
+                "PUT",
+                [
+                    PreflightInvalidStatus,
+                    PreflightDisallowedRedirect,
+                    PreflightDisallowedRedirect,
+                    PreflightInvalidStatus,
+                ],
+            ),
+            (
+                &bad_both,
+                "PUT",
+                [
+                    InvalidAllowHeaders,
+                    InvalidAllowHeaders,
+                    MethodNotAllowed,
+                    InvalidAllowHeaders,
+                ],
+            ),
         ];
         let engines = [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit];
         for (r, method, wants) in cases {
             for (e, want) in engines.iter().zip(wants) {
-                assert_eq!(eval(*e, method, &[], false, r).unwrap_err().kind, want, "{e:?} {r:?}");
+                assert_eq!(
+                    eval(*e, method, &[], false, r).unwrap_err().kind,
+                    want,
+                    "{e:?} {r:?}"
+                );
             }
         }
     }
@@ -421,11 +529,20 @@ mod tests {
     #[test]
     fn header_check_and_authorization() {
         let ok = |e: Engine, acah: &str, hdrs: &[(&str, &str)]| {
-            eval(e, "GET", hdrs, false, &resp(200, &[("Access-Control-Allow-Origin", "*"), (ACAH, acah)]))
+            eval(
+                e,
+                "GET",
+                hdrs,
+                false,
+                &resp(200, &[("Access-Control-Allow-Origin", "*"), (ACAH, acah)]),
+            )
         };
         assert!(ok(Engine::Spec, "X-A", &[("x-a", "1")]).is_ok());
         assert!(ok(Engine::Spec, "*", &[("x-a", "1")]).is_ok());
-        assert_eq!(ok(Engine::Spec, "*", &[("Authorization", "x")]).unwrap_err().kind, HeaderNotAllowed);
+        assert_eq!(
+            ok(Engine::Spec, "*", &[("Authorization", "x")]).unwrap_err().kind,
+            HeaderNotAllowed
+        );
         assert!(ok(Engine::Spec, "*, Authorization", &[("Authorization", "x")]).is_ok());
         for e in [Engine::Chromium, Engine::Firefox, Engine::Webkit] {
             let r = ok(e, "*", &[("Authorization", "x")]).unwrap();
@@ -437,7 +554,21 @@ mod tests {
         assert_eq!(hint(Engine::Chromium), "x-zed");
         assert_eq!(hint(Engine::Firefox), "x-alpha");
         assert_eq!(hint(Engine::Webkit), "X-Zed");
-        assert_eq!(ok(Engine::Chromium, "", &hdrs).unwrap_err().kind, HeaderNotAllowed);
+        assert_eq!(
+            ok(Engine::Chromium, "", &hdrs).unwrap_err().kind,
+            HeaderNotAllowed
+        );
+        // The spec checks Authorization first; browsers treat it as one more name in their order.
+        let both = [("X-A", "1"), ("Authorization", "x")];
+        assert_eq!(
+            ok(Engine::Spec, "", &both).unwrap_err().hint.unwrap(),
+            "authorization"
+        );
+        assert_eq!(ok(Engine::Chromium, "", &both).unwrap_err().hint.unwrap(), "x-a");
+        assert_eq!(
+            ok(Engine::Webkit, "x-a", &both).unwrap_err().hint.unwrap(),
+            "Authorization"
+        );
     }
 
     #[test]

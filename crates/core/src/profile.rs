@@ -307,7 +307,13 @@ mod tests {
 
     #[test]
     fn only_chromium_has_client_hint_extras() {
-        assert_eq!(BrowserProfile::of(Engine::Chromium).extra_safelisted("save-data"), Some(ExtraValueRule::On));
-        assert_eq!(BrowserProfile::of(Engine::Firefox).extra_safelisted("save-data"), None);
+        assert_eq!(
+            BrowserProfile::of(Engine::Chromium).extra_safelisted("save-data"),
+            Some(ExtraValueRule::On)
+        );
+        assert_eq!(
+            BrowserProfile::of(Engine::Firefox).extra_safelisted("save-data"),
+            None
+        );
     }
 }

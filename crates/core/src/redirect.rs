@@ -16,7 +16,12 @@ use url::Url;
 pub const MAX_REDIRECTS: u32 = 20;
 
 /// Request-body headers removed when a redirect turns the request into a GET.
-pub const REQUEST_BODY_HEADERS: [&str; 4] = ["content-encoding", "content-language", "content-location", "content-type"];
+pub const REQUEST_BODY_HEADERS: [&str; 4] = [
+    "content-encoding",
+    "content-language",
+    "content-location",
+    "content-type",
+];
 
 /// The request state a redirect decision needs.
 #[derive(Debug, Clone, Copy)]
@@ -124,11 +129,26 @@ pub fn has_credentials(url: &Url) -> bool {
 mod tests {
     use super::*;
 
-    fn decide(from: &str, status: u16, location: Option<&str>, tainting: bool, count: u32) -> RedirectDecision {
+    fn decide(
+        from: &str,
+        status: u16,
+        location: Option<&str>,
+        tainting: bool,
+        count: u32,
+    ) -> RedirectDecision {
         let current = Url::parse(from).unwrap();
         let origin = Origin::parse("http://web.test").unwrap();
-        let headers: Vec<(String, String)> = location.map(|l| ("Location".to_owned(), l.to_owned())).into_iter().collect();
-        let ctx = RedirectContext { current: &current, origin: &origin, method: "POST", cors_tainting: tainting, redirect_count: count };
+        let headers: Vec<(String, String)> = location
+            .map(|l| ("Location".to_owned(), l.to_owned()))
+            .into_iter()
+            .collect();
+        let ctx = RedirectContext {
+            current: &current,
+            origin: &origin,
+            method: "POST",
+            cors_tainting: tainting,
+            redirect_count: count,
+        };
         follow(status, &headers, &ctx)
     }
 
@@ -143,22 +163,95 @@ mod tests {
     fn failures() {
         use FailureKind::*;
         let cases = [
-            ("http://api.test/a", 302, Some("http://user:pass@api.test/b"), true, 0, Some(RedirectContainsCredentials)),
-            ("http://api.test/a", 302, Some("http://user:@api.test/b"), true, 0, Some(RedirectContainsCredentials)),
-            ("http://api.test/a", 302, Some("http://:pass@api.test/b"), true, 0, Some(RedirectContainsCredentials)),
-            ("http://api.test/a", 302, Some("http://@api.test/b"), true, 0, None),
-            ("http://web.test/a", 302, Some("http://user:pass@web.test/b"), false, 0, None),
-            ("http://web.test/a", 302, Some("http://user:pass@api.test/b"), false, 0, Some(RedirectContainsCredentials)),
-            ("http://api.test/a", 302, Some("data:text/plain,hi"), true, 0, Some(RedirectUnsafeScheme)),
-            ("http://api.test/a", 302, Some("http://[bad"), true, 0, Some(InvalidRedirect)),
-            ("http://api.test/a", 302, Some("/b"), true, 20, Some(TooManyRedirects)),
+            (
+                "http://api.test/a",
+                302,
+                Some("http://user:pass@api.test/b"),
+                true,
+                0,
+                Some(RedirectContainsCredentials),
+            ),
+            (
+                "http://api.test/a",
+                302,
+                Some("http://user:@api.test/b"),
+                true,
+                0,
+                Some(RedirectContainsCredentials),
+            ),
+            (
+                "http://api.test/a",
+                302,
+                Some("http://:pass@api.test/b"),
+                true,
+                0,
+                Some(RedirectContainsCredentials),
+            ),
+            (
+                "http://api.test/a",
+                302,
+                Some("http://@api.test/b"),
+                true,
+                0,
+                None,
+            ),
+            (
+                "http://web.test/a",
+                302,
+                Some("http://user:pass@web.test/b"),
+                false,
+                0,
+                None,
+            ),
+            (
+                "http://web.test/a",
+                302,
+                Some("http://user:pass@api.test/b"),
+                false,
+                0,
+                Some(RedirectContainsCredentials),
+            ),
+            (
+                "http://api.test/a",
+                302,
+                Some("data:text/plain,hi"),
+                true,
+                0,
+                Some(RedirectUnsafeScheme),
+            ),
+            (
+                "http://api.test/a",
+                302,
+                Some("http://[bad"),
+                true,
+                0,
+                Some(InvalidRedirect),
+            ),
+            (
+                "http://api.test/a",
+                302,
+                Some("/b"),
+                true,
+                20,
+                Some(TooManyRedirects),
+            ),
             ("http://api.test/a", 302, Some("/b"), true, 19, None),
         ];
         for (from, status, loc, tainting, count, want) in cases {
-            assert_eq!(kind(decide(from, status, loc, tainting, count)), want, "{from} -> {loc:?}");
+            assert_eq!(
+                kind(decide(from, status, loc, tainting, count)),
+                want,
+                "{from} -> {loc:?}"
+            );
         }
-        assert_eq!(decide("http://api.test/a", 302, None, true, 0), RedirectDecision::Deliver);
-        assert_eq!(decide("http://api.test/a", 304, Some("/b"), true, 0), RedirectDecision::Deliver);
+        assert_eq!(
+            decide("http://api.test/a", 302, None, true, 0),
+            RedirectDecision::Deliver
+        );
+        assert_eq!(
+            decide("http://api.test/a", 304, Some("/b"), true, 0),
+            RedirectDecision::Deliver
+        );
     }
 
     #[test]

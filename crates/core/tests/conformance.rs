@@ -7,8 +7,8 @@
 
 use cors_doctor_core::cache::PreflightCache;
 use cors_doctor_core::{
-    Credentials, CorsRequest, Engine, ExchangeKind, Failure, FailureKind, Fetch, Initiator, NetworkError, ObservedResponse,
-    OutgoingRequest, Outcome, RedirectMode, Stage, Step, Verdict,
+    CorsRequest, Credentials, Engine, ExchangeKind, Failure, FailureKind, Fetch, Initiator, NetworkError,
+    ObservedResponse, Outcome, OutgoingRequest, RedirectMode, Stage, Step, Verdict,
 };
 use serde_json::Value;
 
@@ -112,7 +112,12 @@ fn header_list(v: &Value) -> Vec<(String, String)> {
     v.as_array()
         .map(|a| {
             a.iter()
-                .map(|pair| (pair[0].as_str().unwrap_or("").to_owned(), pair[1].as_str().unwrap_or("").to_owned()))
+                .map(|pair| {
+                    (
+                        pair[0].as_str().unwrap_or("").to_owned(),
+                        pair[1].as_str().unwrap_or("").to_owned(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -134,8 +139,15 @@ fn cors_request(request: &Value, origin: &str, api: &str) -> CorsRequest {
             "manual" => RedirectMode::Manual,
             _ => RedirectMode::Follow,
         },
-        initiator: if api == "xhr" { Initiator::Xhr } else { Initiator::Fetch },
-        use_cors_preflight: request.get("xhr_upload_listeners_at_send").and_then(Value::as_bool).unwrap_or(false),
+        initiator: if api == "xhr" {
+            Initiator::Xhr
+        } else {
+            Initiator::Fetch
+        },
+        use_cors_preflight: request
+            .get("xhr_upload_listeners_at_send")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     }
 }
 
@@ -150,12 +162,28 @@ fn observed(v: &Value) -> ObservedResponse {
 
 /// Answers like the corpus server: the preflight for the first URL, then per redirect its
 /// response and `preflight_at_location`, then `actual`.
-fn respond(server: &Value, sent_actuals: usize, request: &OutgoingRequest) -> Result<ObservedResponse, NetworkError> {
-    let redirects = server.get("redirects").and_then(Value::as_array).cloned().unwrap_or_default();
-    let missing = || Err(NetworkError { message: "the corpus has no response for this request".into() });
+fn respond(
+    server: &Value,
+    sent_actuals: usize,
+    request: &OutgoingRequest,
+) -> Result<ObservedResponse, NetworkError> {
+    let redirects = server
+        .get("redirects")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let missing = || {
+        Err(NetworkError {
+            message: "the corpus has no response for this request".into(),
+        })
+    };
     match request.kind {
         ExchangeKind::Preflight => {
-            let v = if sent_actuals == 0 { &server["preflight"] } else { &redirects[sent_actuals - 1]["preflight_at_location"] };
+            let v = if sent_actuals == 0 {
+                &server["preflight"]
+            } else {
+                &redirects[sent_actuals - 1]["preflight_at_location"]
+            };
             if v.is_null() {
                 missing()
             } else {
@@ -168,10 +196,18 @@ fn respond(server: &Value, sent_actuals: usize, request: &OutgoingRequest) -> Re
     }
 }
 
-fn run_step(step: &Value, origin: &str, api: &str, engine: Engine, cache: &PreflightCache, now: f64) -> (Verdict, PreflightCache) {
+fn run_step(
+    step: &Value,
+    origin: &str,
+    api: &str,
+    engine: Engine,
+    cache: &PreflightCache,
+    now: f64,
+) -> (Verdict, PreflightCache) {
     let request = &step["request"];
     let with_body = !request["body"].is_null();
-    let mut fetch = Fetch::with_cache(cors_request(request, origin, api), engine, cache, now).with_body(with_body);
+    let mut fetch =
+        Fetch::with_cache(cors_request(request, origin, api), engine, cache, now).with_body(with_body);
     let mut actuals = 0;
     loop {
         match fetch.next() {
@@ -192,9 +228,16 @@ fn run_scenario(s: &Value, engine: Engine) -> Vec<(Value, Verdict)> {
     let mut cache = PreflightCache::new();
     let mut now = 0.0;
     let mut out = Vec::new();
-    let setup = s.get("setup").and_then(Value::as_array).cloned().unwrap_or_default();
+    let setup = s
+        .get("setup")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for step in setup.iter().chain(std::iter::once(s)) {
-        now += step.get("elapsed_before_s").and_then(Value::as_f64).unwrap_or(0.0);
+        now += step
+            .get("elapsed_before_s")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
         let (verdict, next_cache) = run_step(step, origin, api, engine, &cache, now);
         cache = next_cache;
         out.push((step.clone(), verdict));
@@ -210,14 +253,20 @@ fn failing_check(f: &Failure) -> String {
     let side = if pre { "preflight" } else { "cors" };
     match f.kind {
         MissingAllowOrigin => format!("{side}-acao-missing"),
-        MultipleAllowOriginValues | InvalidAllowOriginValue | AllowOriginMismatch => format!("{side}-acao-mismatch"),
+        MultipleAllowOriginValues | InvalidAllowOriginValue | AllowOriginMismatch => {
+            format!("{side}-acao-mismatch")
+        }
         WildcardOriginNotAllowed => format!("{side}-acao-wildcard-with-credentials"),
         InvalidAllowCredentials => format!("{side}-acac-not-true"),
         PreflightInvalidStatus | PreflightDisallowedRedirect => "preflight-status-not-ok".into(),
         InvalidAllowMethods => "preflight-acam-parse-failure".into(),
         InvalidAllowHeaders => "preflight-acah-parse-failure".into(),
         MethodNotAllowed => "preflight-method-not-allowed".into(),
-        HeaderNotAllowed if f.hint.as_deref().is_some_and(|h| h.eq_ignore_ascii_case("authorization")) => {
+        HeaderNotAllowed
+            if f.hint
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case("authorization")) =>
+        {
             "preflight-non-wildcard-header-not-allowed".into()
         }
         HeaderNotAllowed => "preflight-header-not-allowed".into(),
@@ -252,7 +301,10 @@ fn outcome_name(o: Outcome) -> &'static str {
 }
 
 fn header_value<'a>(r: &'a OutgoingRequest, name: &str) -> Option<&'a str> {
-    r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    r.headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn preflights_at_locations(v: &Verdict) -> Vec<bool> {
@@ -289,7 +341,11 @@ fn mismatches(expect: &Value, v: &Verdict) -> Vec<String> {
         }
     }
     let first_preflight = v.sent.first().filter(|r| r.kind == ExchangeKind::Preflight);
-    want("preflight_sent", &expect["preflight_sent"], first_preflight.is_some().into());
+    want(
+        "preflight_sent",
+        &expect["preflight_sent"],
+        first_preflight.is_some().into(),
+    );
     if let Some(e) = expect.get("preflight_request") {
         let got = first_preflight.map(|p| {
             let acrm = header_value(p, "access-control-request-method").map_or(Value::Null, Value::from);
@@ -300,30 +356,58 @@ fn mismatches(expect: &Value, v: &Verdict) -> Vec<String> {
     }
     if let Some(e) = expect.get("preflight_sent_at_location").and_then(Value::as_array) {
         let got = preflights_at_locations(v);
-        let got: Vec<bool> = (0..e.len()).map(|i| got.get(i).copied().unwrap_or(false)).collect();
+        let got: Vec<bool> = (0..e.len())
+            .map(|i| got.get(i).copied().unwrap_or(false))
+            .collect();
         want("preflight_sent_at_location", &Value::from(e.clone()), got.into());
     }
     if let Some(e) = expect.get("origin_header_final") {
-        let got = v.sent.last().and_then(|r| header_value(r, "origin")).map_or(Value::Null, Value::from);
+        let got = v
+            .sent
+            .last()
+            .and_then(|r| header_value(r, "origin"))
+            .map_or(Value::Null, Value::from);
         want("origin_header_final", e, got);
     }
     if let Some(e) = expect.get("method_final") {
-        let got = v.sent.iter().rev().find(|r| r.kind == ExchangeKind::Actual).map(|r| r.method.clone());
+        let got = v
+            .sent
+            .iter()
+            .rev()
+            .find(|r| r.kind == ExchangeKind::Actual)
+            .map(|r| r.method.clone());
         want("method_final", e, got.map_or(Value::Null, Value::from));
     }
     if let Some(e) = expect.get("status") {
         want("status", e, v.status.map_or(Value::Null, Value::from));
     }
     if let Some(e) = expect.get("response_type") {
-        want("response_type", e, v.response_type.clone().map_or(Value::Null, Value::from));
+        want(
+            "response_type",
+            e,
+            v.response_type.clone().map_or(Value::Null, Value::from),
+        );
     }
-    for name in expect.get("exposed_headers").and_then(Value::as_array).into_iter().flatten() {
+    for name in expect
+        .get("exposed_headers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let name = name.as_str().unwrap_or("");
         if !v.exposed_headers.iter().any(|h| h == name) {
-            bad.push(format!("exposed_headers: {name} not exposed (got {:?})", v.exposed_headers));
+            bad.push(format!(
+                "exposed_headers: {name} not exposed (got {:?})",
+                v.exposed_headers
+            ));
         }
     }
-    for name in expect.get("hidden_headers").and_then(Value::as_array).into_iter().flatten() {
+    for name in expect
+        .get("hidden_headers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let name = name.as_str().unwrap_or("");
         if v.exposed_headers.iter().any(|h| h == name) {
             bad.push(format!("hidden_headers: {name} exposed"));
@@ -348,7 +432,11 @@ fn spec_profile_passes_the_whole_corpus() {
         ran += 1;
         let mut bad = Vec::new();
         for (i, (step, verdict)) in run_scenario(s, Engine::Spec).iter().enumerate() {
-            bad.extend(mismatches(&step["expect"], verdict).into_iter().map(|m| format!("step {i}: {m}")));
+            bad.extend(
+                mismatches(&step["expect"], verdict)
+                    .into_iter()
+                    .map(|m| format!("step {i}: {m}")),
+            );
         }
         if bad.is_empty() {
             passed += 1;
@@ -357,23 +445,37 @@ fn spec_profile_passes_the_whole_corpus() {
         }
     }
     eprintln!("conformance: {ran} of {SCENARIOS} ran, {passed} passed");
-    assert!(report.is_empty(), "{} scenario(s) fail:\n{}", report.len(), report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "{} scenario(s) fail:\n{}",
+        report.len(),
+        report.join("\n")
+    );
     assert_eq!((ran, passed), (SCENARIOS, SCENARIOS));
 }
 
-fn divergence(id: &str, engine: Engine) -> Option<&'static (&'static str, Engine, &'static str, &'static str)> {
+fn divergence(
+    id: &str,
+    engine: Engine,
+) -> Option<&'static (&'static str, Engine, &'static str, &'static str)> {
     DIVERGENCES.iter().find(|(i, e, _, _)| *i == id && *e == engine)
 }
 
 fn browser_agrees(s: &Value, engine: Engine) -> bool {
-    s["browser_check"].get(engine_name(engine)).and_then(Value::as_str).is_some_and(|v| v.starts_with("agrees"))
+    s["browser_check"]
+        .get(engine_name(engine))
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("agrees"))
 }
 
 /// The browser's value of a corpus field named in a divergence row.
 fn field_value(v: &Verdict, field: &str) -> String {
     match field {
         "outcome" => outcome_name(v.outcome).to_owned(),
-        "failing_check" => v.failure.as_ref().map_or_else(|| "none".to_owned(), failing_check),
+        "failing_check" => v
+            .failure
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), failing_check),
         other => panic!("divergence rows may name outcome or failing_check, not {other}"),
     }
 }
@@ -386,7 +488,10 @@ fn check_row(row: &(&str, Engine, &str, &str), bad: &[String], v: &Verdict) -> V
     for (field, want) in &claims {
         let got = field_value(v, field);
         if got != *want {
-            problems.push(format!("{}: table says {field}={want}, profile gives {got}", row.0));
+            problems.push(format!(
+                "{}: table says {field}={want}, profile gives {got}",
+                row.0
+            ));
         }
     }
     let outcome_differs = claims.iter().any(|(f, _)| *f == "outcome");
@@ -395,7 +500,10 @@ fn check_row(row: &(&str, Engine, &str, &str), bad: &[String], v: &Verdict) -> V
         .filter(|m| !outcome_differs && !claims.iter().any(|(f, _)| m.starts_with(&format!("{f}:"))))
         .collect();
     if !unexplained.is_empty() || bad.is_empty() {
-        problems.push(format!("{}: row does not describe the difference ({bad:?})", row.0));
+        problems.push(format!(
+            "{}: row does not describe the difference ({bad:?})",
+            row.0
+        ));
     }
     problems
 }
@@ -415,7 +523,9 @@ fn check_browser(engine: Engine) {
                 diverged += 1;
                 problems.extend(check_row(row, &bad, verdict));
                 if browser_agrees(s, engine) {
-                    problems.push(format!("{id}: listed as a divergence but the corpus says the browser agrees"));
+                    problems.push(format!(
+                        "{id}: listed as a divergence but the corpus says the browser agrees"
+                    ));
                 }
             }
             None if bad.is_empty() => agreed += 1,
@@ -429,7 +539,12 @@ fn check_browser(engine: Engine) {
         scenarios.len()
     );
     assert_eq!(rows, diverged, "every divergence row names a corpus scenario");
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert_eq!(agreed + diverged, SCENARIOS);
 }
 
@@ -447,4 +562,3 @@ fn firefox_profile_matches_corpus_or_listed_divergence() {
 fn webkit_profile_matches_corpus_or_listed_divergence() {
     check_browser(Engine::Webkit);
 }
-

@@ -9,8 +9,8 @@ use cors_doctor_core::check::cors_check;
 use cors_doctor_core::classify::classify;
 use cors_doctor_core::profile::BrowserProfile;
 use cors_doctor_core::{
-    evaluate, CorsRequest, Credentials, Engine, ExchangeKind, Initiator, ObservedResponse, OutgoingRequest, Outcome,
-    RedirectMode,
+    evaluate, CorsRequest, Credentials, Engine, ExchangeKind, Initiator, ObservedResponse, Outcome,
+    OutgoingRequest, RedirectMode,
 };
 use proptest::prelude::*;
 
@@ -46,11 +46,22 @@ fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 fn method() -> impl Strategy<Value = String> {
-    prop_oneof![Just("GET"), Just("post"), Just("PUT"), Just("patch"), Just("DELETE")].prop_map(str::to_owned)
+    prop_oneof![
+        Just("GET"),
+        Just("post"),
+        Just("PUT"),
+        Just("patch"),
+        Just("DELETE")
+    ]
+    .prop_map(str::to_owned)
 }
 
 fn credentials() -> impl Strategy<Value = Credentials> {
-    prop_oneof![Just(Credentials::Omit), Just(Credentials::SameOrigin), Just(Credentials::Include)]
+    prop_oneof![
+        Just(Credentials::Omit),
+        Just(Credentials::SameOrigin),
+        Just(Credentials::Include)
+    ]
 }
 
 fn engine() -> impl Strategy<Value = Engine> {
@@ -73,13 +84,22 @@ fn request(method: String, headers: Vec<(String, String)>, credentials: Credenti
 /// A server whose answers are drawn from small pools of plausible header lines.
 fn response_lines() -> impl Strategy<Value = Vec<(String, String)>> {
     let line = prop_oneof![
-        Just(("Access-Control-Allow-Origin".to_owned(), "http://web.test".to_owned())),
+        Just((
+            "Access-Control-Allow-Origin".to_owned(),
+            "http://web.test".to_owned()
+        )),
         Just(("Access-Control-Allow-Origin".to_owned(), "*".to_owned())),
         Just(("Access-Control-Allow-Credentials".to_owned(), "true".to_owned())),
-        Just(("Access-Control-Allow-Methods".to_owned(), "PUT, patch, DELETE".to_owned())),
+        Just((
+            "Access-Control-Allow-Methods".to_owned(),
+            "PUT, patch, DELETE".to_owned()
+        )),
         Just(("Access-Control-Allow-Methods".to_owned(), "*".to_owned())),
         Just(("Access-Control-Allow-Headers".to_owned(), "*".to_owned())),
-        Just(("Access-Control-Allow-Headers".to_owned(), "x-custom, content-type, authorization".to_owned())),
+        Just((
+            "Access-Control-Allow-Headers".to_owned(),
+            "x-custom, content-type, authorization".to_owned()
+        )),
         Just(("Access-Control-Expose-Headers".to_owned(), "x-a".to_owned())),
         Just(("X-A".to_owned(), "1".to_owned())),
     ];
@@ -90,11 +110,21 @@ fn response_lines() -> impl Strategy<Value = Vec<(String, String)>> {
 fn permissive_lines() -> impl Strategy<Value = Vec<(String, String)>> {
     response_lines().prop_map(|extra| {
         let mut lines = vec![
-            ("Access-Control-Allow-Origin".to_owned(), "http://web.test".to_owned()),
+            (
+                "Access-Control-Allow-Origin".to_owned(),
+                "http://web.test".to_owned(),
+            ),
             ("Access-Control-Allow-Credentials".to_owned(), "true".to_owned()),
-            ("Access-Control-Allow-Methods".to_owned(), "PUT, patch, DELETE".to_owned()),
+            (
+                "Access-Control-Allow-Methods".to_owned(),
+                "PUT, patch, DELETE".to_owned(),
+            ),
         ];
-        lines.extend(extra.into_iter().filter(|(n, _)| !n.eq_ignore_ascii_case("access-control-allow-origin")));
+        lines.extend(
+            extra
+                .into_iter()
+                .filter(|(n, _)| !n.eq_ignore_ascii_case("access-control-allow-origin")),
+        );
         lines
     })
 }
@@ -102,19 +132,43 @@ fn permissive_lines() -> impl Strategy<Value = Vec<(String, String)>> {
 fn recase(s: &str, mask: u64) -> String {
     s.chars()
         .enumerate()
-        .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+        .map(|(i, c)| {
+            if mask >> (i % 64) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 
-fn run(req: CorsRequest, engine: Engine, preflight: &[(String, String)], actual: &[(String, String)]) -> cors_doctor_core::Verdict {
+fn run(
+    req: CorsRequest,
+    engine: Engine,
+    preflight: &[(String, String)],
+    actual: &[(String, String)],
+) -> cors_doctor_core::Verdict {
     evaluate(req, engine, |r: &OutgoingRequest| {
-        let headers = if r.kind == ExchangeKind::Preflight { preflight.to_vec() } else { actual.to_vec() };
-        Ok(ObservedResponse { status: 200, status_text: "OK".into(), headers })
+        let headers = if r.kind == ExchangeKind::Preflight {
+            preflight.to_vec()
+        } else {
+            actual.to_vec()
+        };
+        Ok(ObservedResponse {
+            status: 200,
+            status_text: "OK".into(),
+            headers,
+        })
     })
 }
 
 fn comparable(v: &cors_doctor_core::Verdict) -> (Outcome, Option<String>, Vec<String>, usize) {
-    (v.outcome, v.failure.as_ref().map(|f| f.code()), v.exposed_headers.clone(), v.sent.len())
+    (
+        v.outcome,
+        v.failure.as_ref().map(|f| f.code()),
+        v.exposed_headers.clone(),
+        v.sent.len(),
+    )
 }
 
 proptest! {

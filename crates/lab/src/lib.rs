@@ -15,6 +15,7 @@
 //! println!("{}", lab.url("duplicate-allow-origin"));
 //! ```
 
+pub mod audit;
 mod catalogue;
 mod conn;
 mod index;
@@ -24,6 +25,7 @@ mod scenario;
 mod server;
 pub mod template;
 
+pub use audit::{audit_targets, find_audit_target, AuditTarget, Policy, AUDIT_COOKIE, AUDIT_HOST};
 pub use respond::Response;
 pub use scenario::{Category, Expected, Reply, Scenario, ScenarioRequest};
 pub use server::{Lab, LabConfig, LoggedRequest, MAX_CONNECTIONS, MAX_LOG};

@@ -31,6 +31,7 @@ pub(crate) fn route(req: &RequestHead, host: &str, allowed: &[String]) -> Respon
     match path {
         "/" | "/index.html" => html(index::render(catalogue())),
         "/__blank" => html(BLANK_PAGE.to_string()),
+        _ if path.starts_with("/audit/") => audit_response(req, path, host),
         _ => scenario_response(req, path, host, allowed),
     }
 }
@@ -50,6 +51,23 @@ fn scenario_response(req: &RequestHead, path: &str, host: &str, allowed: &[Strin
         allowed,
     };
     from_reply(scenario.reply_for(req.is_preflight()), &ctx)
+}
+
+/// `/audit/<name>`: the audit target's policy decides (see [`crate::audit`]).
+fn audit_response(req: &RequestHead, path: &str, host: &str) -> Response {
+    let name = path.trim_start_matches("/audit/");
+    let name = name.strip_suffix('/').unwrap_or(name);
+    let Some(target) = crate::audit::find_audit_target(name) else {
+        return plain(404, "Not Found", "no such audit target; see cors_doctor_lab::audit_targets()\n");
+    };
+    target.respond(&crate::audit::PolicyRequest {
+        preflight: req.is_preflight(),
+        origin: req.header("origin"),
+        host,
+        request_method: req.header("access-control-request-method"),
+        request_headers: req.header("access-control-request-headers"),
+        cookie: req.header("cookie"),
+    })
 }
 
 /// Expands a scenario reply's templates; lines whose template asks to be dropped are left out.

@@ -207,6 +207,11 @@ impl Lab {
         format!("{}/{}", self.base_url(), scenario)
     }
 
+    /// The URL of audit target `name`: `base_url() + "/audit/" + name` (see [`crate::audit`]).
+    pub fn audit_url(&self, name: &str) -> String {
+        format!("{}/audit/{}", self.base_url(), name)
+    }
+
     /// Every request received so far (the last [`MAX_LOG`]), in arrival order. Input that does
     /// not parse as a request is answered 4xx and not logged.
     pub fn requests(&self) -> Vec<LoggedRequest> {

@@ -45,12 +45,20 @@ impl CheckConfig {
         let url = parse_target(&args.url)?;
         let origin = parse_origin(&args.origin)?;
         let method = parse_method(&args.method)?;
-        let mut headers = args.headers.iter().map(|h| parse_header(h)).collect::<anyhow::Result<Vec<_>>>()?;
+        let mut headers = args
+            .headers
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let body = read_body(args)?;
         if body.is_some() && matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
             bail!("fetch() rejects a request body with {method}: drop --data or use another method");
         }
-        if body.is_some() && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        if body.is_some()
+            && !headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        {
             // fetch() labels a string body itself; the label is part of the CORS decision.
             headers.push(("Content-Type".to_string(), "text/plain;charset=UTF-8".to_string()));
         }
@@ -66,7 +74,10 @@ impl CheckConfig {
         };
         if let Some(stack) = &args.stack {
             if cors_doctor_core::fixes::Stack::from_name(stack).is_none() {
-                let names: Vec<&str> = cors_doctor_core::fixes::Stack::all().iter().map(|s| s.name()).collect();
+                let names: Vec<&str> = cors_doctor_core::fixes::Stack::all()
+                    .iter()
+                    .map(|s| s.name())
+                    .collect();
                 bail!("unknown --stack '{stack}'; known stacks: {}", names.join(", "));
             }
         }
@@ -86,7 +97,10 @@ impl CheckConfig {
 
 fn transport_config(args: &CheckArgs) -> anyhow::Result<TransportConfig> {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
-        bail!("--timeout takes a number of seconds between 0 and 3600, got {}", args.timeout);
+        bail!(
+            "--timeout takes a number of seconds between 0 and 3600, got {}",
+            args.timeout
+        );
     }
     let timeout = Duration::from_secs_f64(args.timeout);
     if let Some(path) = &args.cacert {
@@ -97,7 +111,10 @@ fn transport_config(args: &CheckArgs) -> anyhow::Result<TransportConfig> {
         connect_timeout: timeout.min(Duration::from_secs(5)),
         insecure: args.insecure,
         cacert: args.cacert.clone(),
-        user_agent: args.user_agent.clone().unwrap_or_else(|| DEFAULT_USER_AGENT.to_string()),
+        user_agent: args
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string()),
         ..TransportConfig::default()
     })
 }
@@ -120,19 +137,27 @@ pub(crate) fn parse_origin(raw: &str) -> anyhow::Result<String> {
     if raw == "null" {
         return Ok("null".into());
     }
-    let url = url::Url::parse(raw)
-        .with_context(|| format!("invalid --origin '{raw}': expected scheme://host[:port], e.g. http://localhost:3000"))?;
+    let url = url::Url::parse(raw).with_context(|| {
+        format!("invalid --origin '{raw}': expected scheme://host[:port], e.g. http://localhost:3000")
+    })?;
     if url.host_str().is_none() || !matches!(url.scheme(), "http" | "https") {
-        bail!("invalid --origin '{raw}': expected an http(s) origin such as https://app.example.com, or null");
+        bail!(
+            "invalid --origin '{raw}': expected an http(s) origin such as https://app.example.com, or null"
+        );
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        bail!("--origin takes an origin, not a page URL: use '{}'", url.origin().ascii_serialization());
+        bail!(
+            "--origin takes an origin, not a page URL: use '{}'",
+            url.origin().ascii_serialization()
+        );
     }
     Ok(url.origin().ascii_serialization())
 }
 
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn parse_method(raw: &str) -> anyhow::Result<String> {
@@ -152,12 +177,27 @@ fn forbidden_hint(name: &str) -> Option<&'static str> {
         "cookie" | "cookie2" => Some("use --cookie and --credentials include"),
         "origin" => Some("use --origin"),
         "user-agent" => None,
-        "accept-charset" | "accept-encoding" | "access-control-request-headers" | "access-control-request-method"
-        | "connection" | "content-length" | "date" | "dnt" | "expect" | "host" | "keep-alive" | "referer"
-        | "set-cookie" | "te" | "trailer" | "transfer-encoding" | "upgrade" | "via" => {
+        "accept-charset"
+        | "accept-encoding"
+        | "access-control-request-headers"
+        | "access-control-request-method"
+        | "connection"
+        | "content-length"
+        | "date"
+        | "dnt"
+        | "expect"
+        | "host"
+        | "keep-alive"
+        | "referer"
+        | "set-cookie"
+        | "te"
+        | "trailer"
+        | "transfer-encoding"
+        | "upgrade"
+        | "via" => Some("the browser sets it itself; leave it out"),
+        _ if lower.starts_with("proxy-") || lower.starts_with("sec-") => {
             Some("the browser sets it itself; leave it out")
         }
-        _ if lower.starts_with("proxy-") || lower.starts_with("sec-") => Some("the browser sets it itself; leave it out"),
         _ => None,
     }
 }
@@ -186,7 +226,11 @@ fn read_body(args: &CheckArgs) -> anyhow::Result<Option<Vec<u8>>> {
         return Ok(Some(data.clone().into_bytes()));
     }
     match &args.data_file {
-        Some(path) => Ok(Some(std::fs::read(path).with_context(|| format!("cannot read --data-file {}", path.display()))?)),
+        Some(path) => {
+            Ok(Some(std::fs::read(path).with_context(|| {
+                format!("cannot read --data-file {}", path.display())
+            })?))
+        }
         None => Ok(None),
     }
 }
@@ -222,22 +266,43 @@ mod tests {
 
     #[test]
     fn origins_are_serialized_like_browsers_do() {
-        assert_eq!(parse_origin("http://LocalHost:3000").unwrap(), "http://localhost:3000");
-        assert_eq!(parse_origin("https://app.example:443").unwrap(), "https://app.example");
-        assert_eq!(parse_origin("http://localhost:3000/").unwrap(), "http://localhost:3000");
+        assert_eq!(
+            parse_origin("http://LocalHost:3000").unwrap(),
+            "http://localhost:3000"
+        );
+        assert_eq!(
+            parse_origin("https://app.example:443").unwrap(),
+            "https://app.example"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000/").unwrap(),
+            "http://localhost:3000"
+        );
         assert_eq!(parse_origin("null").unwrap(), "null");
-        assert!(parse_origin("http://localhost:3000/app").unwrap_err().to_string().contains("not a page URL"));
+        assert!(parse_origin("http://localhost:3000/app")
+            .unwrap_err()
+            .to_string()
+            .contains("not a page URL"));
         assert!(parse_origin("localhost:3000").is_err());
         assert!(parse_origin("ftp://x.example").is_err());
     }
 
     #[test]
     fn headers_are_parsed_as_fetch_would_take_them() {
-        assert_eq!(parse_header("X-Api-Key:  abc ").unwrap(), ("X-Api-Key".into(), "abc".into()));
-        assert_eq!(parse_header("X-Empty:").unwrap(), ("X-Empty".into(), String::new()));
+        assert_eq!(
+            parse_header("X-Api-Key:  abc ").unwrap(),
+            ("X-Api-Key".into(), "abc".into())
+        );
+        assert_eq!(
+            parse_header("X-Empty:").unwrap(),
+            ("X-Empty".into(), String::new())
+        );
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("Bad Name: x").is_err());
-        assert!(parse_header("Cookie: a=b").unwrap_err().to_string().contains("--cookie"));
+        assert!(parse_header("Cookie: a=b")
+            .unwrap_err()
+            .to_string()
+            .contains("--cookie"));
         assert!(parse_header("Sec-Fetch-Mode: cors").is_err());
     }
 

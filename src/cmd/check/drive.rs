@@ -55,10 +55,21 @@ pub(crate) struct Driven {
 
 /// Run every engine, sharing identical exchanges, then probe for origin reflection when relevant.
 pub(crate) fn drive(cfg: &CheckConfig, transport: &mut dyn Transport) -> Driven {
-    let mut sender = Sender { cfg, transport, exchanges: Vec::new() };
-    let verdicts = cfg.engines.iter().map(|&engine| sender.run_engine(engine)).collect();
+    let mut sender = Sender {
+        cfg,
+        transport,
+        exchanges: Vec::new(),
+    };
+    let verdicts = cfg
+        .engines
+        .iter()
+        .map(|&engine| sender.run_engine(engine))
+        .collect();
     sender.probe_reflection();
-    Driven { exchanges: sender.exchanges, verdicts }
+    Driven {
+        exchanges: sender.exchanges,
+        verdicts,
+    }
 }
 
 struct Sender<'a> {
@@ -93,18 +104,32 @@ impl Sender<'_> {
     fn observation(&self, index: usize) -> Result<ObservedResponse, NetworkError> {
         let exchange = &self.exchanges[index];
         exchange.observed().ok_or_else(|| NetworkError {
-            message: exchange.result.as_ref().err().map(ToString::to_string).unwrap_or_default(),
+            message: exchange
+                .result
+                .as_ref()
+                .err()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
         })
     }
 
     /// Send `out` unless an identical request was already sent; return its exchange index.
     fn send(&mut self, role: Role, out: OutgoingRequest) -> usize {
-        if let Some(i) = self.exchanges.iter().position(|e| e.outgoing == out && e.role == role) {
+        if let Some(i) = self
+            .exchanges
+            .iter()
+            .position(|e| e.outgoing == out && e.role == role)
+        {
             return i;
         }
         let wire = self.wire_request(&out);
         let result = self.transport.send(&wire);
-        self.exchanges.push(Exchange { role, outgoing: out, wire_headers: wire.headers, result });
+        self.exchanges.push(Exchange {
+            role,
+            outgoing: out,
+            wire_headers: wire.headers,
+            result,
+        });
         self.exchanges.len() - 1
     }
 
@@ -116,7 +141,12 @@ impl Sender<'_> {
             headers.push(("Cookie".into(), cookie));
         }
         let body = out.with_body.then(|| self.cfg.body.clone()).flatten();
-        WireRequest { method: out.method.clone(), url, headers, body }
+        WireRequest {
+            method: out.method.clone(),
+            url,
+            headers,
+            body,
+        }
     }
 
     /// The user's cookie goes only with credentialed requests to the origin they named.
@@ -132,10 +162,14 @@ impl Sender<'_> {
         let origin = &self.cfg.request.origin;
         let echoed = self.exchanges.iter().any(|e| {
             e.result.as_ref().is_ok_and(|r| {
-                r.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("access-control-allow-origin") && v.trim() == origin)
+                r.headers
+                    .iter()
+                    .any(|(n, v)| n.eq_ignore_ascii_case("access-control-allow-origin") && v.trim() == origin)
             })
         });
-        let Some(first) = self.exchanges.first().map(|e| e.outgoing.clone()) else { return };
+        let Some(first) = self.exchanges.first().map(|e| e.outgoing.clone()) else {
+            return;
+        };
         if !echoed || origin == "null" {
             return;
         }
@@ -164,7 +198,12 @@ fn probe_request(mut out: OutgoingRequest) -> OutgoingRequest {
 
 /// What Chromium's network stack adds to every CORS request: fetch metadata, the default
 /// referrer (strict-origin-when-cross-origin → the page's origin), and `Accept: */*` for fetch().
-fn add_browser_headers(headers: &mut Vec<(String, String)>, out: &OutgoingRequest, origin: &str, url: &url::Url) {
+fn add_browser_headers(
+    headers: &mut Vec<(String, String)>,
+    out: &OutgoingRequest,
+    origin: &str,
+    url: &url::Url,
+) {
     let has = |h: &[(String, String)], n: &str| h.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
     if !has(headers, "accept") {
         headers.push(("Accept".into(), "*/*".into()));
@@ -179,7 +218,9 @@ fn add_browser_headers(headers: &mut Vec<(String, String)>, out: &OutgoingReques
 }
 
 fn fetch_site(origin: &str, url: &url::Url) -> &'static str {
-    let Ok(page) = Origin::parse(origin) else { return "cross-site" };
+    let Ok(page) = Origin::parse(origin) else {
+        return "cross-site";
+    };
     let target = Origin::of_url(url);
     if page.same_origin(&target) {
         "same-origin"

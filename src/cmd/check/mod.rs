@@ -60,7 +60,11 @@ fn unreachable(d: &Driven) -> Option<String> {
 fn build_report(cfg: &CheckConfig, d: &Driven) -> CheckReport {
     let classification = classify(&cfg.request, Engine::Spec);
     let observed: Vec<_> = d.exchanges.iter().map(Exchange::observed).collect();
-    let errors: Vec<Option<String>> = d.exchanges.iter().map(|e| e.result.as_ref().err().map(ToString::to_string)).collect();
+    let errors: Vec<Option<String>> = d
+        .exchanges
+        .iter()
+        .map(|e| e.result.as_ref().err().map(ToString::to_string))
+        .collect();
     let input = Input {
         request: &cfg.request,
         observations: d
@@ -68,13 +72,26 @@ fn build_report(cfg: &CheckConfig, d: &Driven) -> CheckReport {
             .iter()
             .zip(&observed)
             .zip(&errors)
-            .map(|((e, o), err)| Observation { role: e.role, request: &e.outgoing, response: o.as_ref(), error: err.as_deref() })
+            .map(|((e, o), err)| Observation {
+                role: e.role,
+                request: &e.outgoing,
+                response: o.as_ref(),
+                error: err.as_deref(),
+            })
             .collect(),
         verdicts: &d.verdicts,
     };
     let diag = diagnosis::diagnose(&input);
     let needs_fix = d.verdicts.iter().any(|v| v.outcome == Outcome::Blocked) || !diag.findings.is_empty();
-    let fix = needs_fix.then(|| choose_fix(cfg, d, &input, &classification.unsafe_header_names, &classification.method));
+    let fix = needs_fix.then(|| {
+        choose_fix(
+            cfg,
+            d,
+            &input,
+            &classification.unsafe_header_names,
+            &classification.method,
+        )
+    });
     CheckReport::build(Parts {
         request: &cfg.request,
         body: cfg.body.as_deref(),
@@ -87,7 +104,13 @@ fn build_report(cfg: &CheckConfig, d: &Driven) -> CheckReport {
     })
 }
 
-fn choose_fix(cfg: &CheckConfig, d: &Driven, input: &Input<'_>, unsafe_headers: &[String], method: &str) -> (Fix, Option<Detection>) {
+fn choose_fix(
+    cfg: &CheckConfig,
+    d: &Driven,
+    input: &Input<'_>,
+    unsafe_headers: &[String],
+    method: &str,
+) -> (Fix, Option<Detection>) {
     let needs = diagnosis::needs_from(input, unsafe_headers, method);
     if let Some(stack) = cfg.stack.as_deref().and_then(Stack::from_name) {
         return (fixes::fix_for(stack, &needs), None);

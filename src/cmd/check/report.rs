@@ -153,9 +153,18 @@ impl CheckReport {
             request: request_out(p.request, p.body, &redact),
             classification: classification_out(p.classification),
             exchanges: p.exchanges.iter().map(|e| exchange_out(e, &redact)).collect(),
-            verdicts: p.verdicts.iter().map(|v| (v.engine.name(), verdict_out(v))).collect(),
+            verdicts: p
+                .verdicts
+                .iter()
+                .map(|v| (v.engine.name(), verdict_out(v)))
+                .collect(),
             root_cause: p.diagnosis.root_cause,
-            findings: p.diagnosis.findings.into_iter().map(|f| finding_out(f, fix.as_ref())).collect(),
+            findings: p
+                .diagnosis
+                .findings
+                .into_iter()
+                .map(|f| finding_out(f, fix.as_ref()))
+                .collect(),
             fix,
             next_step,
         }
@@ -176,7 +185,10 @@ const SECRET_HEADERS: &[&str] = &["cookie", "authorization", "proxy-authorizatio
 
 impl Redactor {
     fn pairs(&self, headers: &[(String, String)]) -> Vec<Pair> {
-        headers.iter().map(|(n, v)| [n.clone(), self.value(n, v)]).collect()
+        headers
+            .iter()
+            .map(|(n, v)| [n.clone(), self.value(n, v)])
+            .collect()
     }
 
     fn value(&self, name: &str, value: &str) -> String {
@@ -198,7 +210,11 @@ fn redacted(name: &str, value: &str) -> String {
         "set-cookie" => {
             let (pair, attrs) = value.split_once(';').unwrap_or((value, ""));
             let name = pair.split('=').next().unwrap_or("").trim();
-            if attrs.is_empty() { format!("{name}=[redacted]") } else { format!("{name}=[redacted];{attrs}") }
+            if attrs.is_empty() {
+                format!("{name}=[redacted]")
+            } else {
+                format!("{name}=[redacted];{attrs}")
+            }
         }
         _ => value
             .split(';')
@@ -272,7 +288,10 @@ fn verdict_out(v: &Verdict) -> VerdictOut {
         failure: v.failure.as_ref().map(failure_out),
         exposed_headers: v.exposed_headers.clone(),
         status: v.status,
-        preflight_sent: v.sent.iter().any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight),
+        preflight_sent: v
+            .sent
+            .iter()
+            .any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight),
         warnings: v.warnings.iter().map(|w| w.code.clone()).collect(),
     }
 }
@@ -314,13 +333,16 @@ fn fix_out(fix: Fix, detection: Option<Detection>) -> FixOut {
 }
 
 fn next_step(request: &CorsRequest, verdicts: &[Verdict]) -> Option<String> {
-    verdicts.iter().any(|v| v.outcome == Outcome::Incomplete).then(|| {
-        format!(
+    verdicts
+        .iter()
+        .any(|v| v.outcome == Outcome::Incomplete)
+        .then(|| {
+            format!(
             "The preflight allows this {} request, but the request itself was not sent because it may change \
              data on the server. Re-run with --send-actual to send it and judge the response too.",
             request.method
         )
-    })
+        })
 }
 
 #[cfg(test)]
@@ -330,7 +352,10 @@ mod tests {
     #[test]
     fn secrets_are_redacted_but_keep_their_shape() {
         assert_eq!(redacted("Authorization", "Bearer abc.def"), "Bearer [redacted]");
-        assert_eq!(redacted("Cookie", "sid=123; theme=dark"), "sid=[redacted]; theme=[redacted]");
+        assert_eq!(
+            redacted("Cookie", "sid=123; theme=dark"),
+            "sid=[redacted]; theme=[redacted]"
+        );
         assert_eq!(
             redacted("Set-Cookie", "sid=123; Path=/; SameSite=Lax"),
             "sid=[redacted]; Path=/; SameSite=Lax"

@@ -63,6 +63,23 @@ impl Chromium {
         Ok(browser)
     }
 
+    /// Asks the browser to quit (so it reaps its own renderers) and waits a little for it;
+    /// whatever is left is killed by Drop.
+    pub(crate) fn close(mut self) {
+        if let Ok(mut cdp) = self.connect() {
+            let _ = cdp.call(
+                None,
+                "Browser.close",
+                serde_json::json!({}),
+                Duration::from_secs(2),
+            );
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// A new DevTools connection to the browser target.
     pub(crate) fn connect(&self) -> Result<Cdp, String> {
         Cdp::connect(self.port, &self.path)

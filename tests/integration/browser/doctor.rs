@@ -169,7 +169,8 @@ mod tests {
                 preflights: 1,
                 acrm: Some("PUT".into()),
                 acrh: Some("x-custom".into()),
-                actual: 1
+                actual: 1,
+                origins: vec!["http://a".into(), "http://a".into()],
             }
         );
     }

@@ -18,6 +18,9 @@ pub(crate) struct Wire {
     pub(crate) acrh: Option<String>,
     /// Number of other requests (the actual request and each redirect hop).
     pub(crate) actual: usize,
+    /// The `Origin` header of every request, in order (`(none)` where absent): shows the
+    /// redirect taint (`null` after a cross-origin hop).
+    pub(crate) origins: Vec<String>,
 }
 
 impl Wire {
@@ -36,6 +39,8 @@ impl Wire {
 
     /// Counts one request.
     pub(crate) fn push(&mut self, preflight: bool, headers: &[(String, String)]) {
+        self.origins
+            .push(header(headers, "origin").unwrap_or_else(|| "(none)".into()));
         if !preflight {
             self.actual += 1;
             return;
@@ -119,6 +124,7 @@ impl Facts {
             ("ACRM", preflight_header(&self.wire.acrm)),
             ("ACRH", preflight_header(&self.wire.acrh)),
             ("actual sent", count(self.wire.actual)),
+            ("Origin sent", self.wire.origins.join(" → ")),
             ("exposed headers", opt(&exposed)),
         ]
     }
@@ -202,7 +208,10 @@ mod tests {
                 preflights: 2,
                 acrm: Some("PUT".into()),
                 acrh: Some("x-a".into()),
-                actual: 2
+                actual: 2,
+                origins: ["(none)", "(none)", "(none)", "http://a"]
+                    .map(String::from)
+                    .into(),
             }
         );
     }
@@ -218,6 +227,7 @@ mod tests {
                 acrm: Some("PUT".into()),
                 acrh: None,
                 actual: 1,
+                origins: vec!["http://a".into(), "http://a".into()],
             },
             exposed: Some(vec!["content-type".into(), "x-b".into()]),
         };

@@ -38,7 +38,14 @@ pub(super) fn all(input: &Input<'_>) -> Vec<Finding> {
 }
 
 fn finding(id: &'static str, severity: Severity, title: String, detail: &str, remedy: &str) -> Finding {
-    Finding { id, severity, title, detail: detail.to_string(), evidence: Vec::new(), remedy: remedy.to_string() }
+    Finding {
+        id,
+        severity,
+        title,
+        detail: detail.to_string(),
+        evidence: Vec::new(),
+        remedy: remedy.to_string(),
+    }
 }
 
 fn with_evidence(mut f: Finding, evidence: impl IntoIterator<Item = String>) -> Finding {
@@ -51,7 +58,9 @@ fn acao(r: &ObservedResponse) -> Option<String> {
 }
 
 fn status_line(r: &ObservedResponse) -> String {
-    format!("HTTP {} {}", r.status, r.status_text).trim_end().to_string()
+    format!("HTTP {} {}", r.status, r.status_text)
+        .trim_end()
+        .to_string()
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -71,7 +80,11 @@ fn error_response_without_cors(input: &Input<'_>) -> Vec<Finding> {
         .filter(|(role, r)| !(*role == Role::Preflight && has_own_preflight_finding(r.status)))
         .find(|(_, r)| r.status >= 400 && acao(r).is_none());
     let Some((role, r)) = bad else { return Vec::new() };
-    let title = format!("The {} is an error ({}) without CORS headers", role_name(role), status_line(r));
+    let title = format!(
+        "The {} is an error ({}) without CORS headers",
+        role_name(role),
+        status_line(r)
+    );
     let f = finding(
         "error-response-without-cors",
         Severity::Error,
@@ -81,7 +94,14 @@ fn error_response_without_cors(input: &Input<'_>) -> Vec<Finding> {
         "Fix the error itself, and make the CORS layer run first so error responses carry the CORS \
          headers too.",
     );
-    vec![with_evidence(f, [format!("{}: {}, no Access-Control-Allow-Origin", role_name(role), status_line(r))])]
+    vec![with_evidence(
+        f,
+        [format!(
+            "{}: {}, no Access-Control-Allow-Origin",
+            role_name(role),
+            status_line(r)
+        )],
+    )]
 }
 
 /// Preflight statuses with a finding of their own (auth, routing).
@@ -90,7 +110,9 @@ fn has_own_preflight_finding(status: u16) -> bool {
 }
 
 fn preflight_auth_intercepted(input: &Input<'_>) -> Vec<Finding> {
-    let Some(r) = input.preflight().filter(|r| matches!(r.status, 401 | 403 | 407)) else { return Vec::new() };
+    let Some(r) = input.preflight().filter(|r| matches!(r.status, 401 | 403 | 407)) else {
+        return Vec::new();
+    };
     let f = finding(
         "preflight-auth-intercepted",
         Severity::Error,
@@ -99,11 +121,16 @@ fn preflight_auth_intercepted(input: &Input<'_>) -> Vec<Finding> {
          CORS rejects every preflight. The request itself never gets sent.",
         "Let OPTIONS requests through authentication (answer them in the CORS layer, before auth).",
     );
-    vec![with_evidence(f, [format!("preflight (OPTIONS) response: {}", status_line(r))])]
+    vec![with_evidence(
+        f,
+        [format!("preflight (OPTIONS) response: {}", status_line(r))],
+    )]
 }
 
 fn preflight_not_routed(input: &Input<'_>) -> Vec<Finding> {
-    let Some(r) = input.preflight().filter(|r| matches!(r.status, 404 | 405 | 501)) else { return Vec::new() };
+    let Some(r) = input.preflight().filter(|r| matches!(r.status, 404 | 405 | 501)) else {
+        return Vec::new();
+    };
     let f = finding(
         "preflight-not-routed",
         Severity::Error,
@@ -112,7 +139,10 @@ fn preflight_not_routed(input: &Input<'_>) -> Vec<Finding> {
          considered.",
         "Enable the CORS middleware globally (it answers OPTIONS itself) or add an OPTIONS route.",
     );
-    vec![with_evidence(f, [format!("preflight (OPTIONS) response: {}", status_line(r))])]
+    vec![with_evidence(
+        f,
+        [format!("preflight (OPTIONS) response: {}", status_line(r))],
+    )]
 }
 
 fn location(r: &ObservedResponse) -> Option<&str> {
@@ -132,23 +162,35 @@ fn redirect_hint(from: &str, location: &str) -> &'static str {
 }
 
 fn preflight_redirect(input: &Input<'_>) -> Vec<Finding> {
-    let Some((req, r)) = input.responses(Role::Preflight).find(|(_, r)| (300..400).contains(&r.status)) else {
+    let Some((req, r)) = input
+        .responses(Role::Preflight)
+        .find(|(_, r)| (300..400).contains(&r.status))
+    else {
         return Vec::new();
     };
     let to = location(r).unwrap_or("(no Location)");
     let f = finding(
         "preflight-redirect",
         Severity::Error,
-        format!("The preflight was redirected ({}, {})", status_line(r), redirect_hint(&req.url, to)),
+        format!(
+            "The preflight was redirected ({}, {})",
+            status_line(r),
+            redirect_hint(&req.url, to)
+        ),
         "Browsers never follow a redirect on a preflight: it fails the request.",
         "Request the final URL directly (fix the trailing slash or scheme in the frontend), or stop \
          redirecting OPTIONS.",
     );
-    vec![with_evidence(f, [format!("preflight for {} redirected to {to}", req.url)])]
+    vec![with_evidence(
+        f,
+        [format!("preflight for {} redirected to {to}", req.url)],
+    )]
 }
 
 fn redirect_without_cors(input: &Input<'_>) -> Vec<Finding> {
-    let hop = input.responses(Role::Actual).find(|(_, r)| (300..400).contains(&r.status) && acao(r).is_none());
+    let hop = input
+        .responses(Role::Actual)
+        .find(|(_, r)| (300..400).contains(&r.status) && acao(r).is_none());
     let Some((req, r)) = hop else { return Vec::new() };
     let f = finding(
         "redirect-without-cors",
@@ -158,7 +200,10 @@ fn redirect_without_cors(input: &Input<'_>) -> Vec<Finding> {
         "Add the CORS headers to redirect responses, or have the frontend request the final URL.",
     );
     let to = location(r).unwrap_or("(no Location)");
-    vec![with_evidence(f, [format!("{} → {to}: no Access-Control-Allow-Origin", req.url)])]
+    vec![with_evidence(
+        f,
+        [format!("{} → {to}: no Access-Control-Allow-Origin", req.url)],
+    )]
 }
 
 /// How an ACAO value nearly matches the origin, if it does.
@@ -196,7 +241,9 @@ fn origin_near_miss(input: &Input<'_>) -> Vec<Finding> {
         .filter_map(|o| o.response)
         .filter_map(|r| acao(r))
         .find_map(|v| near_miss(&v, origin).map(|why| (v, why)));
-    let Some((value, why)) = seen else { return Vec::new() };
+    let Some((value, why)) = seen else {
+        return Vec::new();
+    };
     let f = finding(
         "origin-near-miss",
         Severity::Error,
@@ -205,13 +252,19 @@ fn origin_near_miss(input: &Input<'_>) -> Vec<Finding> {
          byte.",
         "Send exactly the page's origin: scheme://host[:port], no path, no trailing slash.",
     );
-    vec![with_evidence(f, [format!("- expected: {origin}"), format!("+ received: {value}")])]
+    vec![with_evidence(
+        f,
+        [format!("- expected: {origin}"), format!("+ received: {value}")],
+    )]
 }
 
 fn duplicate_allow_origin(input: &Input<'_>) -> Vec<Finding> {
-    let dup = input.observations.iter().filter(|o| o.role != Role::Probe).filter_map(|o| o.response).find(|r| {
-        all_values(&r.headers, "access-control-allow-origin").count() > 1
-    });
+    let dup = input
+        .observations
+        .iter()
+        .filter(|o| o.role != Role::Probe)
+        .filter_map(|o| o.response)
+        .find(|r| all_values(&r.headers, "access-control-allow-origin").count() > 1);
     let Some(r) = dup else { return Vec::new() };
     let layers: Vec<String> = ["via", "server", "x-powered-by"]
         .iter()
@@ -232,7 +285,8 @@ fn duplicate_allow_origin(input: &Input<'_>) -> Vec<Finding> {
         "Set CORS headers in exactly one layer; in a proxy, strip the upstream's copies \
          (nginx: proxy_hide_header Access-Control-Allow-Origin).",
     );
-    let lines = all_values(&r.headers, "access-control-allow-origin").map(|v| format!("Access-Control-Allow-Origin: {v}"));
+    let lines = all_values(&r.headers, "access-control-allow-origin")
+        .map(|v| format!("Access-Control-Allow-Origin: {v}"));
     vec![with_evidence(f, lines.collect::<Vec<_>>())]
 }
 
@@ -244,7 +298,12 @@ fn wildcard_with_credentials(input: &Input<'_>) -> Vec<Finding> {
     if !credentialed(input) {
         return Vec::new();
     }
-    let star = input.observations.iter().filter(|o| o.role != Role::Probe).filter_map(|o| o.response).any(|r| acao(r).as_deref() == Some("*"));
+    let star = input
+        .observations
+        .iter()
+        .filter(|o| o.role != Role::Probe)
+        .filter_map(|o| o.response)
+        .any(|r| acao(r).as_deref() == Some("*"));
     if !star {
         return Vec::new();
     }
@@ -263,9 +322,15 @@ fn missing_allow_credentials(input: &Input<'_>) -> Vec<Finding> {
     if !credentialed(input) {
         return Vec::new();
     }
-    let bad = input.observations.iter().filter(|o| o.role != Role::Probe).filter_map(|o| o.response).find(|r| {
-        acao(r).is_some_and(|v| v != "*") && combined(&r.headers, "access-control-allow-credentials").as_deref() != Some("true")
-    });
+    let bad = input
+        .observations
+        .iter()
+        .filter(|o| o.role != Role::Probe)
+        .filter_map(|o| o.response)
+        .find(|r| {
+            acao(r).is_some_and(|v| v != "*")
+                && combined(&r.headers, "access-control-allow-credentials").as_deref() != Some("true")
+        });
     let Some(r) = bad else { return Vec::new() };
     let got = combined(&r.headers, "access-control-allow-credentials");
     let f = finding(
@@ -277,16 +342,26 @@ fn missing_allow_credentials(input: &Input<'_>) -> Vec<Finding> {
         "Send Access-Control-Allow-Credentials: true on the preflight and on the response.",
     );
     let seen = got.map_or("absent".to_string(), |v| format!("`{v}`"));
-    vec![with_evidence(f, [format!("Access-Control-Allow-Credentials: {seen}")])]
+    vec![with_evidence(
+        f,
+        [format!("Access-Control-Allow-Credentials: {seen}")],
+    )]
 }
 
 fn method_case_mismatch(input: &Input<'_>) -> Vec<Finding> {
     let method = &input.request.method;
     let upper = method.to_ascii_uppercase();
-    if *method == upper || matches!(upper.as_str(), "DELETE" | "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT") {
+    if *method == upper
+        || matches!(
+            upper.as_str(),
+            "DELETE" | "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT"
+        )
+    {
         return Vec::new();
     }
-    let Some(r) = input.preflight() else { return Vec::new() };
+    let Some(r) = input.preflight() else {
+        return Vec::new();
+    };
     let acam = combined(&r.headers, "access-control-allow-methods").unwrap_or_default();
     if !acam.split(',').any(|m| m.trim() == upper) {
         return Vec::new();
@@ -299,17 +374,22 @@ fn method_case_mismatch(input: &Input<'_>) -> Vec<Finding> {
          and PUT; every other method is sent as typed.",
         "Write the method in upper case in the frontend code.",
     );
-    vec![with_evidence(f, [format!("Access-Control-Allow-Methods: {acam}")])]
+    vec![with_evidence(
+        f,
+        [format!("Access-Control-Allow-Methods: {acam}")],
+    )]
 }
 
 fn vary_origin_missing(input: &Input<'_>) -> Vec<Finding> {
     let origin = &input.request.origin;
     let bad = input.responses(Role::Actual).map(|(_, r)| r).find(|r| {
         acao(r).as_deref() == Some(origin.as_str())
-            && !all_values(&r.headers, "vary").flat_map(|v| v.split(',')).any(|t| {
-                let t = t.trim();
-                t.eq_ignore_ascii_case("origin") || t == "*"
-            })
+            && !all_values(&r.headers, "vary")
+                .flat_map(|v| v.split(','))
+                .any(|t| {
+                    let t = t.trim();
+                    t.eq_ignore_ascii_case("origin") || t == "*"
+                })
     });
     let Some(r) = bad else { return Vec::new() };
     let f = finding(
@@ -321,13 +401,25 @@ fn vary_origin_missing(input: &Input<'_>) -> Vec<Finding> {
         "Add Vary: Origin to every response whose CORS headers depend on Origin.",
     );
     let vary = combined(&r.headers, "vary").unwrap_or_else(|| "absent".into());
-    vec![with_evidence(f, [format!("Access-Control-Allow-Origin: {origin}"), format!("Vary: {vary}")])]
+    vec![with_evidence(
+        f,
+        [
+            format!("Access-Control-Allow-Origin: {origin}"),
+            format!("Vary: {vary}"),
+        ],
+    )]
 }
 
 fn max_age_above_cap(input: &Input<'_>) -> Vec<Finding> {
-    let Some(r) = input.preflight() else { return Vec::new() };
-    let Some(value) = combined(&r.headers, "access-control-max-age") else { return Vec::new() };
-    let Ok(secs) = value.trim().parse::<u64>() else { return Vec::new() };
+    let Some(r) = input.preflight() else {
+        return Vec::new();
+    };
+    let Some(value) = combined(&r.headers, "access-control-max-age") else {
+        return Vec::new();
+    };
+    let Ok(secs) = value.trim().parse::<u64>() else {
+        return Vec::new();
+    };
     let capped: Vec<String> = [("Chromium", 7200u64), ("Firefox", 86400), ("Safari", 600)]
         .iter()
         .filter(|(_, cap)| secs > *cap)
@@ -347,7 +439,11 @@ fn max_age_above_cap(input: &Input<'_>) -> Vec<Finding> {
 }
 
 fn wildcard_covers_authorization(input: &Input<'_>) -> Vec<Finding> {
-    let warned = input.verdicts.iter().any(|v| v.warnings.iter().any(|w| w.code == "authorization-covered-by-wildcard"));
+    let warned = input.verdicts.iter().any(|v| {
+        v.warnings
+            .iter()
+            .any(|w| w.code == "authorization-covered-by-wildcard")
+    });
     if !warned {
         return Vec::new();
     }
@@ -363,15 +459,35 @@ fn wildcard_covers_authorization(input: &Input<'_>) -> Vec<Finding> {
 }
 
 const SERVER_HEADERS: &[&str] = &[
-    "date", "server", "connection", "keep-alive", "transfer-encoding", "vary", "via", "set-cookie", "age",
-    "alt-svc", "strict-transport-security", "x-powered-by", "content-encoding", "accept-ranges", "x-content-type-options",
-    "x-frame-options", "x-xss-protection", "referrer-policy", "content-security-policy", "report-to", "nel",
+    "date",
+    "server",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "vary",
+    "via",
+    "set-cookie",
+    "age",
+    "alt-svc",
+    "strict-transport-security",
+    "x-powered-by",
+    "content-encoding",
+    "accept-ranges",
+    "x-content-type-options",
+    "x-frame-options",
+    "x-xss-protection",
+    "referrer-policy",
+    "content-security-policy",
+    "report-to",
+    "nel",
 ];
 
 /// Response header names the page's script cannot read although the server sent them.
 fn hidden_header_names(input: &Input<'_>) -> Vec<String> {
     let allowed = input.verdicts.iter().find(|v| v.outcome == Outcome::Allowed);
-    let (Some(v), Some(r)) = (allowed, input.final_response()) else { return Vec::new() };
+    let (Some(v), Some(r)) = (allowed, input.final_response()) else {
+        return Vec::new();
+    };
     let mut hidden: Vec<String> = Vec::new();
     for name in r.headers.iter().map(|(n, _)| n.to_ascii_lowercase()) {
         let infrastructure = name.starts_with("access-control-") || SERVER_HEADERS.contains(&name.as_str());
@@ -404,7 +520,11 @@ fn cookie_not_sent_cross_site(input: &Input<'_>) -> Vec<Finding> {
     }
     let cookies: Vec<String> = input
         .responses(Role::Actual)
-        .flat_map(|(_, r)| all_values(&r.headers, "set-cookie").map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|(_, r)| {
+            all_values(&r.headers, "set-cookie")
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .filter(|c| !cookie_cross_site_ok(c))
         .collect();
     if cookies.is_empty() {
@@ -420,25 +540,40 @@ fn cookie_not_sent_cross_site(input: &Input<'_>) -> Vec<Finding> {
         "Set SameSite=None; Secure on the session cookie (HTTPS required), or serve the API from the \
          same site as the page.",
     );
-    let names = cookies.iter().map(|c| format!("Set-Cookie: {}=…", c.split('=').next().unwrap_or("").trim()));
+    let names = cookies
+        .iter()
+        .map(|c| format!("Set-Cookie: {}=…", c.split('=').next().unwrap_or("").trim()));
     vec![with_evidence(f, names.collect::<Vec<_>>())]
 }
 
 fn cookie_cross_site_ok(cookie: &str) -> bool {
-    let attrs: Vec<String> = cookie.split(';').skip(1).map(|a| a.trim().to_ascii_lowercase()).collect();
+    let attrs: Vec<String> = cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
     attrs.iter().any(|a| a == "samesite=none") && attrs.iter().any(|a| a == "secure")
 }
 
 fn same_site(origin: &str, url: &str) -> bool {
-    let (Ok(page), Ok(target)) = (Origin::parse(origin), url::Url::parse(url)) else { return false };
+    let (Ok(page), Ok(target)) = (Origin::parse(origin), url::Url::parse(url)) else {
+        return false;
+    };
     page.same_site(&Origin::of_url(&target))
 }
 
 fn reflects_any_origin(input: &Input<'_>) -> Vec<Finding> {
-    let probe = input.responses(Role::Probe).map(|(_, r)| r).find(|r| acao(r).as_deref() == Some(ORIGIN_PROBE));
+    let probe = input
+        .responses(Role::Probe)
+        .map(|(_, r)| r)
+        .find(|r| acao(r).as_deref() == Some(ORIGIN_PROBE));
     let Some(r) = probe else { return Vec::new() };
     let with_creds = combined(&r.headers, "access-control-allow-credentials").as_deref() == Some("true");
-    let severity = if with_creds { Severity::Error } else { Severity::Warning };
+    let severity = if with_creds {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     let title = if with_creds {
         "The server trusts any origin, with credentials: any website can read your users' data"
     } else {
@@ -453,7 +588,9 @@ fn reflects_any_origin(input: &Input<'_>) -> Vec<Finding> {
          responses made with their cookies.",
         "Check Origin against an explicit allow-list before echoing it.",
     );
-    let mut evidence = vec![format!("Origin: {ORIGIN_PROBE} → Access-Control-Allow-Origin: {ORIGIN_PROBE}")];
+    let mut evidence = vec![format!(
+        "Origin: {ORIGIN_PROBE} → Access-Control-Allow-Origin: {ORIGIN_PROBE}"
+    )];
     if with_creds {
         evidence.push("Access-Control-Allow-Credentials: true".into());
     }
@@ -461,12 +598,21 @@ fn reflects_any_origin(input: &Input<'_>) -> Vec<Finding> {
 }
 
 fn browsers_disagree(input: &Input<'_>) -> Vec<Finding> {
-    let real: Vec<_> = input.verdicts.iter().filter(|v| v.engine != Engine::Spec).collect();
-    let Some(first) = real.first() else { return Vec::new() };
+    let real: Vec<_> = input
+        .verdicts
+        .iter()
+        .filter(|v| v.engine != Engine::Spec)
+        .collect();
+    let Some(first) = real.first() else {
+        return Vec::new();
+    };
     if real.iter().all(|v| v.outcome == first.outcome) {
         return Vec::new();
     }
-    let summary: Vec<String> = real.iter().map(|v| format!("{}: {:?}", v.engine.name(), v.outcome).to_lowercase()).collect();
+    let summary: Vec<String> = real
+        .iter()
+        .map(|v| format!("{}: {:?}", v.engine.name(), v.outcome).to_lowercase())
+        .collect();
     let f = finding(
         "browsers-disagree",
         Severity::Warning,
@@ -483,7 +629,11 @@ pub fn needs_from(input: &Input<'_>, unsafe_headers: &[String], method: &str) ->
     let safelisted = matches!(method, "GET" | "HEAD" | "POST");
     crate::fixes::Needs {
         origin: input.request.origin.clone(),
-        methods: if safelisted { Vec::new() } else { vec![method.to_string()] },
+        methods: if safelisted {
+            Vec::new()
+        } else {
+            vec![method.to_string()]
+        },
         request_headers: unsafe_headers.to_vec(),
         credentials: credentialed(input),
         expose_headers: hidden_header_names(input),
@@ -500,11 +650,22 @@ mod tests {
     #[test]
     fn near_misses_are_named() {
         let o = "http://localhost:3000";
-        assert_eq!(near_miss("http://localhost:3000/", o), Some("a trailing slash (an origin never has a path)"));
-        assert_eq!(near_miss("http://LOCALHOST:3000", o), Some("letter case (the comparison is byte-exact)"));
+        assert_eq!(
+            near_miss("http://localhost:3000/", o),
+            Some("a trailing slash (an origin never has a path)")
+        );
+        assert_eq!(
+            near_miss("http://LOCALHOST:3000", o),
+            Some("letter case (the comparison is byte-exact)")
+        );
         assert_eq!(near_miss("http://localhost:3001", o), Some("the port"));
-        assert_eq!(near_miss("https://localhost:3000", o), Some("the scheme (http vs https)"));
-        assert!(near_miss("http://127.0.0.1:3000", o).unwrap().starts_with("localhost vs 127.0.0.1"));
+        assert_eq!(
+            near_miss("https://localhost:3000", o),
+            Some("the scheme (http vs https)")
+        );
+        assert!(near_miss("http://127.0.0.1:3000", o)
+            .unwrap()
+            .starts_with("localhost vs 127.0.0.1"));
         assert_eq!(near_miss(o, o), None);
         assert_eq!(near_miss("https://other.example", o), None);
     }

@@ -105,7 +105,10 @@ pub struct Diagnosis {
 pub fn diagnose(input: &Input<'_>) -> Diagnosis {
     let mut findings = findings::all(input);
     findings.sort_by_key(|f| f.severity);
-    Diagnosis { root_cause: root_cause::find(input), findings }
+    Diagnosis {
+        root_cause: root_cause::find(input),
+        findings,
+    }
 }
 
 impl Input<'_> {

@@ -16,11 +16,17 @@ pub(super) fn find(input: &Input<'_>) -> Option<RootCause> {
 }
 
 fn cause(id: &'static str, headline: String, detail: &str) -> RootCause {
-    RootCause { id, headline, detail: detail.to_string() }
+    RootCause {
+        id,
+        headline,
+        detail: detail.to_string(),
+    }
 }
 
 fn status(r: &ObservedResponse) -> String {
-    format!("HTTP {} {}", r.status, r.status_text).trim_end().to_string()
+    format!("HTTP {} {}", r.status, r.status_text)
+        .trim_end()
+        .to_string()
 }
 
 fn preflight_cause(input: &Input<'_>) -> Option<RootCause> {
@@ -62,7 +68,8 @@ fn preflight_cause(input: &Input<'_>) -> Option<RootCause> {
 fn actual_cause(input: &Input<'_>) -> Option<RootCause> {
     let responses: Vec<&ObservedResponse> = input.responses(Role::Actual).map(|(_, r)| r).collect();
     let hop = responses.iter().find(|r| {
-        combined(&r.headers, "access-control-allow-origin").is_none() && (r.status >= 400 || (300..400).contains(&r.status))
+        combined(&r.headers, "access-control-allow-origin").is_none()
+            && (r.status >= 400 || (300..400).contains(&r.status))
     })?;
     let s = status(hop);
     if hop.status >= 400 {

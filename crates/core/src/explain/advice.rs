@@ -77,7 +77,11 @@ pub(crate) fn explain_hit(h: Hit) -> Explained {
              origin; missing is far more common. {explanation}"
         );
     }
-    if let Some(s) = h.detail.get("status").filter(|_| !k.explanation.contains("{status}")) {
+    if let Some(s) = h
+        .detail
+        .get("status")
+        .filter(|_| !k.explanation.contains("{status}"))
+    {
         explanation.push_str(&format!(" The browser reported HTTP status {s}."));
     }
     let mut causes: Vec<String> = k.causes.iter().map(|c| fill(c, &vars)).collect();
@@ -144,7 +148,9 @@ fn rank(h: &Hit, causes: &mut Vec<String>) {
                 }
             }
         }
-        FailureKind::HeaderNotAllowed => specific.extend(h.detail.get("header").and_then(|n| header_source(n))),
+        FailureKind::HeaderNotAllowed => {
+            specific.extend(h.detail.get("header").and_then(|n| header_source(n)))
+        }
         FailureKind::MethodNotAllowed => {
             if let Some(m) = h.detail.get("method") {
                 if m.chars().any(|c| c.is_ascii_lowercase()) {
@@ -204,11 +210,15 @@ fn origin_near_miss(h: &Hit) -> Option<String> {
              a copy made for '{value}'"
         ));
     };
-    Some(format!("The allowed value '{value}' is a near-miss of your origin '{origin}': {why}"))
+    Some(format!(
+        "The allowed value '{value}' is a near-miss of your origin '{origin}': {why}"
+    ))
 }
 
 fn strip_port(host: &str) -> &str {
-    host.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h)
+    host.rsplit_once(':')
+        .filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h)
 }
 
 fn is_loopback_pair(a: &str, b: &str) -> bool {
@@ -265,7 +275,10 @@ fn check_command(h: &Hit) -> (String, Option<String>) {
         parts.push("-H".into());
         parts.push(shell_quote(&format!("{name}: {value}")));
     }
-    let credentialed = matches!(h.kind, FailureKind::WildcardOriginNotAllowed | FailureKind::InvalidAllowCredentials);
+    let credentialed = matches!(
+        h.kind,
+        FailureKind::WildcardOriginNotAllowed | FailureKind::InvalidAllowCredentials
+    );
     if credentialed {
         parts.push("--credentials".into());
         parts.push("include".into());
@@ -283,7 +296,9 @@ fn check_command(h: &Hit) -> (String, Option<String>) {
 
 /// Quote for POSIX shells: bare when only safe characters, single quotes otherwise.
 pub(crate) fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
+    let safe = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
     if safe {
         s.to_string()
     } else {
@@ -297,17 +312,32 @@ mod tests {
 
     #[test]
     fn codes_follow_the_failure_scheme() {
-        assert_eq!(code_for(FailureKind::MissingAllowOrigin, Stage::Preflight), "preflight-missing-allow-origin");
-        assert_eq!(code_for(FailureKind::MissingAllowOrigin, Stage::Actual), "missing-allow-origin");
-        assert_eq!(code_for(FailureKind::PreflightInvalidStatus, Stage::Preflight), "preflight-invalid-status");
-        assert_eq!(code_for(FailureKind::HeaderNotAllowed, Stage::Preflight), "header-not-allowed");
+        assert_eq!(
+            code_for(FailureKind::MissingAllowOrigin, Stage::Preflight),
+            "preflight-missing-allow-origin"
+        );
+        assert_eq!(
+            code_for(FailureKind::MissingAllowOrigin, Stage::Actual),
+            "missing-allow-origin"
+        );
+        assert_eq!(
+            code_for(FailureKind::PreflightInvalidStatus, Stage::Preflight),
+            "preflight-invalid-status"
+        );
+        assert_eq!(
+            code_for(FailureKind::HeaderNotAllowed, Stage::Preflight),
+            "header-not-allowed"
+        );
         assert_eq!(code_for(FailureKind::Network, Stage::Network), "network-error");
     }
 
     #[test]
     fn shell_quoting() {
         assert_eq!(shell_quote("https://a.test/x"), "https://a.test/x");
-        assert_eq!(shell_quote("https://a.test/x?a=1&b=2"), "'https://a.test/x?a=1&b=2'");
+        assert_eq!(
+            shell_quote("https://a.test/x?a=1&b=2"),
+            "'https://a.test/x?a=1&b=2'"
+        );
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 

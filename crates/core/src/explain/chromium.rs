@@ -135,6 +135,127 @@ pub(crate) fn scan(c: &Compact<'_>) -> (Vec<Hit>, Vec<usize>) {
     (hits, unknown)
 }
 
+/// Legacy details of Chrome before 72 that the current table does not hold.
+const LEGACY_DETAILS: &[(&str, FailureKind)] = &[
+    (
+        "Response for preflight has invalid HTTP status code {}",
+        FailureKind::PreflightInvalidStatus,
+    ),
+    (
+        "Response for preflight is invalid (redirect)",
+        FailureKind::PreflightDisallowedRedirect,
+    ),
+    (
+        "Response for preflight has invalid HTTP status code",
+        FailureKind::PreflightInvalidStatus,
+    ),
+];
+
+/// Chrome before 72 (still common in pasted bug reports):
+/// `{Fetch API|XMLHttpRequest} cannot load {url}. {detail} Origin '{origin}' is therefore not allowed
+/// access.[ The response had HTTP status code {n}.]` and, Chrome 64–71, `Failed to load {url}: {detail}`.
+pub(crate) fn scan_legacy(c: &Compact<'_>) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (lead, initiator) in [
+        ("Fetch API cannot load", Some(Initiator::Fetch)),
+        ("XMLHttpRequest cannot load", Some(Initiator::Xhr)),
+        ("Failed to load", None),
+    ] {
+        for p in c.find_all(lead) {
+            if let Some(hit) = legacy_at(c, p, lead, initiator) {
+                hits.push(hit);
+            }
+        }
+    }
+    hits
+}
+
+fn legacy_at(c: &Compact<'_>, p: usize, lead: &str, initiator: Option<Initiator>) -> Option<Hit> {
+    let u0 = c.at(p, lead)?;
+    // The URL is one whitespace-free token ending in "." or ":" in the original text.
+    let o = c.orig_at(u0);
+    let rest = &c.orig[o..];
+    let len = rest.find(char::is_whitespace)?;
+    let token = rest[..len].strip_suffix(['.', ':'])?;
+    if !token.contains("://") {
+        return None;
+    }
+    let mut d = c.pos_at_orig(o + len);
+    let preflight = match c.at(
+        d,
+        "Response to preflight request doesn't pass access control check:",
+    ) {
+        Some(after) => {
+            d = after;
+            true
+        }
+        None => false,
+    };
+    let (kind, stage, slots, mut end) = DETAILS
+        .iter()
+        .filter_map(|(tpl, det)| match det {
+            Detail::Check(k) => Some((
+                tpl,
+                *k,
+                if preflight {
+                    Stage::Preflight
+                } else {
+                    Stage::Actual
+                },
+            )),
+            Detail::Fixed(k, s) => Some((tpl, *k, *s)),
+            Detail::Lna(..) => None,
+        })
+        .chain(LEGACY_DETAILS.iter().map(|(tpl, k)| (tpl, *k, Stage::Preflight)))
+        .find_map(|(tpl, k, s)| match_template(c, d, tpl).map(|(slots, e)| (k, s, slots, e)))?;
+    let mut detail = BTreeMap::new();
+    if let Some(&(a, b)) = slots.first() {
+        let (key, v) = match kind {
+            FailureKind::MethodNotAllowed => ("method", c.token(a, b)),
+            FailureKind::HeaderNotAllowed => ("header", c.token(a, b)),
+            FailureKind::PreflightInvalidStatus => {
+                ("status", c.token(a, b).trim_end_matches('.').to_string())
+            }
+            _ => ("value", c.value(a, b)),
+        };
+        detail.insert(key.to_string(), v);
+    }
+    let mut origin = None;
+    while let Some(e) = SUFFIXES.iter().find_map(|s| c.at(end, s)) {
+        end = e;
+    }
+    if let Some(o0) = c.at(end, "Origin '") {
+        if let Some(q) = c.find("' is therefore not allowed access.", o0) {
+            origin = Some(c.token(o0, q));
+            end = c.at(q, "' is therefore not allowed access.")?;
+        }
+    }
+    if let Some(s) = c.at(end, "The response had HTTP status code") {
+        if let Some((n, e)) = c.number(s) {
+            detail.insert("status".into(), n.to_string());
+            end = c.at(e, ".").unwrap_or(e);
+        }
+    }
+    while let Some(e) = SUFFIXES.iter().find_map(|s| c.at(end, s)) {
+        end = e;
+    }
+    Some(Hit {
+        browser: Engine::Chromium,
+        kind,
+        stage,
+        error_name: error_name(kind, stage).to_string(),
+        code: None,
+        url: Some(token.to_string()),
+        initial_url: None,
+        origin,
+        initiator,
+        detail,
+        start: p,
+        end,
+        role: Role::Primary,
+    })
+}
+
 struct Head {
     url: String,
     initial_url: Option<String>,
@@ -163,18 +284,32 @@ fn head(c: &Compact<'_>, p: usize) -> Option<Head> {
     let o0 = c.at(fo, "from origin '")?;
     let ob = c.find("' has been blocked by CORS policy:", o0)?;
     let mut detail_at = c.at(ob, "' has been blocked by CORS policy:")?;
-    let preflight = match c.at(detail_at, "Response to preflight request doesn't pass access control check:") {
+    let preflight = match c.at(
+        detail_at,
+        "Response to preflight request doesn't pass access control check:",
+    ) {
         Some(after) => {
             detail_at = after;
             true
         }
         None => false,
     };
-    Some(Head { url, initial_url, origin: c.token(o0, ob), kind_word, detail_at, preflight })
+    Some(Head {
+        url,
+        initial_url,
+        origin: c.token(o0, ob),
+        kind_word,
+        detail_at,
+        preflight,
+    })
 }
 
 /// Match `template` (with `{}` slots) at `pos`: the slot ranges and the end.
-pub(crate) fn match_template(c: &Compact<'_>, pos: usize, template: &str) -> Option<(Vec<(usize, usize)>, usize)> {
+pub(crate) fn match_template(
+    c: &Compact<'_>,
+    pos: usize,
+    template: &str,
+) -> Option<(Vec<(usize, usize)>, usize)> {
     let mut parts = template.split("{}");
     let mut at = c.at(pos, parts.next()?)?;
     let mut slots = Vec::new();
@@ -194,8 +329,9 @@ pub(crate) fn match_template(c: &Compact<'_>, pos: usize, template: &str) -> Opt
 
 fn parse_at(c: &Compact<'_>, p: usize) -> Option<Result<Hit, usize>> {
     let h = head(c, p)?;
-    let Some((detail, slots, mut end)) =
-        DETAILS.iter().find_map(|(tpl, d)| match_template(c, h.detail_at, tpl).map(|(s, e)| (*d, s, e)))
+    let Some((detail, slots, mut end)) = DETAILS
+        .iter()
+        .find_map(|(tpl, d)| match_template(c, h.detail_at, tpl).map(|(s, e)| (*d, s, e)))
     else {
         return Some(Err(h.detail_at));
     };
@@ -205,12 +341,20 @@ fn parse_at(c: &Compact<'_>, p: usize) -> Option<Result<Hit, usize>> {
     let slot = |i: usize| slots.get(i).map(|&(a, b)| c.value(a, b));
     let (kind, stage, error_name, code) = match detail {
         Detail::Check(kind) => {
-            let stage = if h.preflight { Stage::Preflight } else { Stage::Actual };
+            let stage = if h.preflight {
+                Stage::Preflight
+            } else {
+                Stage::Actual
+            };
             (kind, stage, error_name(kind, stage), None)
         }
         Detail::Fixed(kind, stage) => (kind, stage, error_name(kind, stage), None),
         Detail::Lna(name, code) => {
-            let stage = if code.starts_with("preflight") { Stage::Preflight } else { Stage::Network };
+            let stage = if code.starts_with("preflight") {
+                Stage::Preflight
+            } else {
+                Stage::Network
+            };
             (FailureKind::RequestRejected, stage, name, Some(code))
         }
     };
@@ -227,7 +371,11 @@ fn parse_at(c: &Compact<'_>, p: usize) -> Option<Result<Hit, usize>> {
         detail_map.insert(key.to_string(), v);
     }
     if let (Some(v), Detail::Lna(..)) = (slot(1), detail) {
-        let key = if code == Some("invalid-local-network-access") { "resource_address_space" } else { "value" };
+        let key = if code == Some("invalid-local-network-access") {
+            "resource_address_space"
+        } else {
+            "value"
+        };
         detail_map.insert(key.to_string(), v);
     }
     let initiator = match h.kind_word.as_str() {
@@ -301,8 +449,14 @@ mod tests {
     const O: &str = "http://localhost:3000";
 
     fn msg(kind: &str, preflight: bool, detail: &str) -> String {
-        let prefix = if preflight { "Response to preflight request doesn't pass access control check: " } else { "" };
-        format!("Access to {kind} at '{U}' from origin '{O}' has been blocked by CORS policy: {prefix}{detail}")
+        let prefix = if preflight {
+            "Response to preflight request doesn't pass access control check: "
+        } else {
+            ""
+        };
+        format!(
+            "Access to {kind} at '{U}' from origin '{O}' has been blocked by CORS policy: {prefix}{detail}"
+        )
     }
 
     fn one(text: &str) -> super::super::Explained {
@@ -316,7 +470,15 @@ mod tests {
     #[test]
     fn every_detail_template_with_and_without_prefix() {
         use FailureKind::*;
-        let cases: &[(&str, bool, FailureKind, Stage, &str, Option<(&str, &str)>)] = &[
+        type Row = (
+            &'static str,
+            bool,
+            FailureKind,
+            Stage,
+            &'static str,
+            Option<(&'static str, &'static str)>,
+        );
+        let cases: &[Row] = &[
             ("No 'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.", true, MissingAllowOrigin, Stage::Preflight, "PreflightMissingAllowOriginHeader", None),
             ("No 'Access-Control-Allow-Origin' header is present on the requested resource.", false, MissingAllowOrigin, Stage::Actual, "MissingAllowOriginHeader", None),
             ("The 'Access-Control-Allow-Origin' header contains multiple values '*, *', but only one is allowed. Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.", false, MultipleAllowOriginValues, Stage::Actual, "MultipleAllowOriginValues", Some(("value", "*, *"))),
@@ -336,9 +498,17 @@ mod tests {
             ("The response is invalid.", false, Network, Stage::Preflight, "InvalidResponse", None),
         ];
         for (detail, preflight, kind, stage, name, hint) in cases {
-            for (word, initiator) in [("fetch", Some(Initiator::Fetch)), ("XMLHttpRequest", Some(Initiator::Xhr)), ("script", None)] {
+            for (word, initiator) in [
+                ("fetch", Some(Initiator::Fetch)),
+                ("XMLHttpRequest", Some(Initiator::Xhr)),
+                ("script", None),
+            ] {
                 let e = one(&msg(word, *preflight, detail));
-                assert_eq!((e.kind, e.stage, e.error_name.as_str()), (*kind, *stage, *name), "{detail}");
+                assert_eq!(
+                    (e.kind, e.stage, e.error_name.as_str()),
+                    (*kind, *stage, *name),
+                    "{detail}"
+                );
                 assert_eq!(e.url.as_deref(), Some(U));
                 assert_eq!(e.origin.as_deref(), Some(O));
                 assert_eq!(e.initiator, initiator);
@@ -381,13 +551,41 @@ mod tests {
         let e = one(text);
         assert_eq!(e.origin.as_deref(), Some("https://app.example"));
         assert_eq!(e.detail.get("header").map(String::as_str), Some("x-trace-id"));
-        assert_eq!(e.detail.get("resource").map(String::as_str), Some("CSS stylesheet"));
+        assert_eq!(
+            e.detail.get("resource").map(String::as_str),
+            Some("CSS stylesheet")
+        );
+    }
+
+    #[test]
+    fn legacy_chrome_wordings() {
+        let e = one("Fetch API cannot load https://api.steemitdev.com/. No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'https://steemitdev.com' is therefore not allowed access. The response had HTTP status code 502. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.");
+        assert_eq!(
+            (e.kind, e.stage),
+            (FailureKind::MissingAllowOrigin, Stage::Actual)
+        );
+        assert_eq!(e.origin.as_deref(), Some("https://steemitdev.com"));
+        assert_eq!(e.detail.get("status").map(String::as_str), Some("502"));
+        assert_eq!(e.url.as_deref(), Some("https://api.steemitdev.com/"));
+        let e = one("XMLHttpRequest cannot load http://localhost:8080/api. Response for preflight has invalid HTTP status code 403");
+        assert_eq!(e.kind, FailureKind::PreflightInvalidStatus);
+        assert_eq!(e.detail.get("status").map(String::as_str), Some("403"));
+        let e = one("Failed to load http://localhost:8080/api/login: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'http://localhost:4200' is therefore not allowed access.");
+        assert_eq!(e.code, "preflight-missing-allow-origin");
+        assert_eq!(e.origin.as_deref(), Some("http://localhost:4200"));
     }
 
     #[test]
     fn local_network_access() {
-        let e = one(&msg("fetch", false, "Permission was denied for this request to access the `loopback` address space."));
+        let e = one(&msg(
+            "fetch",
+            false,
+            "Permission was denied for this request to access the `loopback` address space.",
+        ));
         assert_eq!(e.code, "local-network-access-permission-denied");
-        assert_eq!(e.detail.get("address_space").map(String::as_str), Some("loopback"));
+        assert_eq!(
+            e.detail.get("address_space").map(String::as_str),
+            Some("loopback")
+        );
     }
 }

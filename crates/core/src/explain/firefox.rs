@@ -8,12 +8,20 @@ use super::scan::{unquote, Compact};
 use super::{Hit, NotCors, Role};
 use crate::model::{Engine, FailureKind, Stage};
 
-const BLOCKED: &str = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at";
-const WARNING: &str = "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at";
+const BLOCKED: &str =
+    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at";
+const WARNING: &str =
+    "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at";
 
 /// (reason text with `{}` for the parameter, reason key as MDN names it — `CORSMIssingAllowCredentials`
 /// keeps DevTools' typo, as `Failure::error_name` does — kind, stage, code override).
-type Reason = (&'static str, &'static str, FailureKind, Stage, Option<&'static str>);
+type Reason = (
+    &'static str,
+    &'static str,
+    FailureKind,
+    Stage,
+    Option<&'static str>,
+);
 
 const REASONS: &[Reason] = {
     use FailureKind::*;
@@ -79,8 +87,9 @@ fn parse_at(c: &Compact<'_>, p: usize) -> Option<Hit> {
     let r = c.find(". (Reason:", u0)?;
     let url = unquote(&c.token(u0, r));
     let rs = c.at(r, ". (Reason:")?;
-    let (reason, slots, mut end) =
-        REASONS.iter().find_map(|reason| match_template(c, rs, reason.0).map(|(s, e)| (reason, s, e)))?;
+    let (reason, slots, mut end) = REASONS
+        .iter()
+        .find_map(|reason| match_template(c, rs, reason.0).map(|(s, e)| (reason, s, e)))?;
     let &(_, key, mut kind, stage, code) = reason;
     end = c.at(end, ")").unwrap_or(end);
     end = c.at(end, ".").unwrap_or(end);
@@ -101,7 +110,11 @@ fn parse_at(c: &Compact<'_>, p: usize) -> Option<Hit> {
     }
     let mut detail = BTreeMap::new();
     if let Some(&(a, b)) = slots.first() {
-        let key = if kind == FailureKind::HeaderNotAllowed { "header" } else { "value" };
+        let key = if kind == FailureKind::HeaderNotAllowed {
+            "header"
+        } else {
+            "value"
+        };
         detail.insert(key.to_string(), c.value(a, b));
     }
     if let Some(s) = status {
@@ -139,7 +152,15 @@ mod tests {
     #[test]
     fn every_reason_current_and_legacy_typographic_and_ascii() {
         use FailureKind::*;
-        let cases: &[(&str, Option<&str>, FailureKind, Stage, &str, Option<(&str, &str)>)] = &[
+        type Row = (
+            &'static str,
+            Option<&'static str>,
+            FailureKind,
+            Stage,
+            &'static str,
+            Option<(&'static str, &'static str)>,
+        );
+        let cases: &[Row] = &[
             ("CORS disabled", None, RequestRejected, Stage::Actual, "CORSDisabled", None),
             ("CORS request did not succeed", Some("(null)"), Network, Stage::Network, "CORSDidNotSucceed", None),
             ("CORS request not HTTP", None, CorsDisabledScheme, Stage::Actual, "CORSRequestNotHttp", None),
@@ -165,7 +186,11 @@ mod tests {
             assert_eq!(r.errors.len(), 1, "{reason}: {r:#?}");
             let e = &r.errors[0];
             assert_eq!(e.browser, Engine::Firefox);
-            assert_eq!((e.kind, e.stage, e.error_name.as_str()), (*kind, *stage, *name), "{reason}");
+            assert_eq!(
+                (e.kind, e.stage, e.error_name.as_str()),
+                (*kind, *stage, *name),
+                "{reason}"
+            );
             assert_eq!(e.url.as_deref(), Some(U));
             if let Some((k, v)) = hint {
                 assert_eq!(e.detail.get(*k).map(String::as_str), Some(*v), "{reason}");

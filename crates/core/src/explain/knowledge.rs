@@ -80,7 +80,10 @@ pub fn fill(text: &str, vars: &BTreeMap<String, String>) -> String {
     for (key, default) in defaults {
         let pattern = format!("{{{key}}}");
         if out.contains(&pattern) {
-            let value = vars.get(key).filter(|v| !v.is_empty()).map_or(default, String::as_str);
+            let value = vars
+                .get(key)
+                .filter(|v| !v.is_empty())
+                .map_or(default, String::as_str);
             out = out.replace(&pattern, value);
         }
     }
@@ -241,7 +244,9 @@ static REDIRECT_CONTAINS_CREDENTIALS: Knowledge = Knowledge {
 
 static REDIRECT_MODE_ERROR: Knowledge = Knowledge {
     explanation: "The request was made with `redirect: 'error'` and the server answered with a redirect.",
-    causes: &["A trailing-slash, http→https or login redirect on a URL the client expects to answer directly"],
+    causes: &[
+        "A trailing-slash, http→https or login redirect on a URL the client expects to answer directly",
+    ],
     fix: "Call the final URL, or remove `redirect: 'error'` if following the redirect is acceptable.",
 };
 
@@ -352,6 +357,9 @@ mod tests {
         }
         let mut vars = BTreeMap::new();
         vars.insert("header".to_string(), "x-api-key".to_string());
-        assert_eq!(fill("add {header} for {origin}", &vars), "add x-api-key for <your page's origin>");
+        assert_eq!(
+            fill("add {header} for {origin}", &vars),
+            "add x-api-key for <your page's origin>"
+        );
     }
 }

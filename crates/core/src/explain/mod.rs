@@ -144,6 +144,7 @@ pub fn explain(text: &str) -> Report {
     let (mut hits, mut not_cors) = (Vec::new(), Vec::new());
     let (chromium, chromium_unknown) = chromium::scan(&c);
     hits.extend(chromium);
+    hits.extend(chromium::scan_legacy(&c));
     let (firefox, warnings, firefox_unknown) = firefox::scan(&c);
     hits.extend(firefox);
     hits.extend(webkit::scan(&c));
@@ -152,14 +153,28 @@ pub fn explain(text: &str) -> Report {
     for p in chromium_unknown.into_iter().chain(firefox_unknown) {
         let looks_like = "a CORS message whose wording this version does not recognise (a newer browser, a \
             translated console, or a damaged paste); run `cors-doctor check` on the URL to see the failing check";
-        not_cors.push((p, NotCors { line: c.line_of(p).to_string(), looks_like: looks_like.to_string() }));
+        not_cors.push((
+            p,
+            NotCors {
+                line: c.line_of(p).to_string(),
+                looks_like: looks_like.to_string(),
+            },
+        ));
     }
     not_cors.extend(warnings);
 
     let claimed: Vec<usize> = not_cors.iter().map(|(p, _)| c.orig_at(*p)).collect();
     let mut events: Vec<(usize, Event)> = hits.into_iter().map(|h| (h.start, Event::Hit(h))).collect();
-    events.extend(aux_lines(&c, &events, &claimed).into_iter().map(|(p, a)| (p, Event::Aux(a))));
-    events.extend(not_cors.into_iter().map(|(p, n)| (p, Event::Aux(noise::Aux::NotCors(n)))));
+    events.extend(
+        aux_lines(&c, &events, &claimed)
+            .into_iter()
+            .map(|(p, a)| (p, Event::Aux(a))),
+    );
+    events.extend(
+        not_cors
+            .into_iter()
+            .map(|(p, n)| (p, Event::Aux(noise::Aux::NotCors(n)))),
+    );
     events.sort_by_key(|(p, _)| *p);
     let report = assemble(events.into_iter().map(|(_, e)| e).collect());
     finish(report, &cleaned)
@@ -208,7 +223,12 @@ fn aux_lines(c: &scan::Compact<'_>, hits: &[(usize, Event)], claimed: &[usize]) 
             }
         }
         // What is left of a line that held a message is its decoration ("Failed to load resource:").
-        if cut && residual.trim().trim_end_matches(':').ends_with("Failed to load resource") {
+        if cut
+            && residual
+                .trim()
+                .trim_end_matches(':')
+                .ends_with("Failed to load resource")
+        {
             continue;
         }
         if let Some(aux) = noise::classify(&residual) {
@@ -244,7 +264,12 @@ fn assemble(events: Vec<Event>) -> Report {
         }
     }
     pair_webkit(&mut hits, &mut consumed_summary);
-    let hits: Vec<Hit> = hits.into_iter().zip(consumed_summary).filter(|(_, used)| !used).map(|(h, _)| h).collect();
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .zip(consumed_summary)
+        .filter(|(_, used)| !used)
+        .map(|(h, _)| h)
+        .collect();
     let hits = firefox_consequences(hits);
     let hits = drop_webkit_echoes(hits);
     let has_errors = !hits.is_empty();
@@ -262,14 +287,17 @@ fn assemble(events: Vec<Event>) -> Report {
             report.not_cors.push(script_error_answer(*browser));
         }
     }
-    let fetch_seen = script_errors.iter().any(|b| *b == Some(Engine::Firefox));
+    let fetch_seen = script_errors.contains(&Some(Engine::Firefox));
     report.errors = dedup(hits, fetch_seen);
     report
 }
 
 fn script_error_answer(browser: Option<Engine>) -> NotCors {
     let (line, browser) = match browser {
-        Some(Engine::Firefox) => ("TypeError: NetworkError when attempting to fetch resource.", "Firefox"),
+        Some(Engine::Firefox) => (
+            "TypeError: NetworkError when attempting to fetch resource.",
+            "Firefox",
+        ),
         Some(Engine::Webkit) => ("TypeError: Load failed", "Safari"),
         Some(_) => ("TypeError: Failed to fetch", "Chromium"),
         None => ("Network Error", "the browser"),
@@ -287,11 +315,15 @@ fn script_error_answer(browser: Option<Engine>) -> NotCors {
 
 /// Chromium's `METHOD URL net::ERR_FAILED STATUS` line belongs to the message for that URL.
 fn attach_net_failed(hits: &mut [Hit], aux: &noise::Aux) -> bool {
-    let noise::Aux::NetFailed { method, url, status } = aux else { return false };
+    let noise::Aux::NetFailed { method, url, status } = aux else {
+        return false;
+    };
     let target = hits.iter_mut().rev().find(|h| {
         h.browser == Engine::Chromium
             && match url {
-                Some(u) => h.url.as_deref() == Some(u.as_str()) || h.initial_url.as_deref() == Some(u.as_str()),
+                Some(u) => {
+                    h.url.as_deref() == Some(u.as_str()) || h.initial_url.as_deref() == Some(u.as_str())
+                }
                 None => true,
             }
     });
@@ -311,10 +343,17 @@ fn pair_webkit(hits: &mut [Hit], consumed: &mut [bool]) {
         if hits[i].browser != Engine::Webkit || hits[i].role != Role::Primary {
             continue;
         }
+        let is_free_summary =
+            |j: usize| hits[j].browser == Engine::Webkit && hits[j].role == Role::Summary && !consumed[j];
         let next = (i + 1..hits.len())
             .take_while(|&j| hits[j].browser != Engine::Webkit || hits[j].role == Role::Summary)
-            .find(|&j| hits[j].browser == Engine::Webkit && hits[j].role == Role::Summary && !consumed[j]);
-        let Some(j) = next else { continue };
+            .find(|&j| is_free_summary(j));
+        // Some pastes put the summary first: take the summary just before, if nothing is between.
+        let prev = || {
+            i.checked_sub(1)
+                .filter(|&j| is_free_summary(j) && hits[i].url.is_none())
+        };
+        let Some(j) = next.or_else(prev) else { continue };
         let (url, initiator) = (hits[j].url.clone(), hits[j].initiator);
         let same = hits[i].url.is_none() || hits[i].url == url;
         if !same {
@@ -336,7 +375,10 @@ fn firefox_consequences(hits: Vec<Hit>) -> Vec<Hit> {
     let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
         if h.browser == Engine::Firefox {
-            let prev = out.iter_mut().rev().find(|o| o.browser == Engine::Firefox && o.url == h.url);
+            let prev = out
+                .iter_mut()
+                .rev()
+                .find(|o| o.browser == Engine::Firefox && o.url == h.url);
             if let Some(prev) = prev {
                 let null_status = !h.detail.contains_key("status");
                 if h.kind == FailureKind::Network && null_status && prev.kind != FailureKind::Network {
@@ -345,7 +387,9 @@ fn firefox_consequences(hits: Vec<Hit>) -> Vec<Hit> {
                     }
                     continue;
                 }
-                if h.error_name == "CORSPreflightDidNotSucceed" && prev.error_name == "CORSExternalRedirectNotAllowed" {
+                if h.error_name == "CORSPreflightDidNotSucceed"
+                    && prev.error_name == "CORSExternalRedirectNotAllowed"
+                {
                     if let Some(s) = h.detail.get("status") {
                         prev.detail.entry("status".into()).or_insert_with(|| s.clone());
                     }
@@ -405,13 +449,18 @@ fn dedup(hits: Vec<Hit>, fetch_seen: bool) -> Vec<Explained> {
 }
 
 fn same_error(a: &Explained, b: &Explained) -> bool {
-    (a.browser, &a.code, &a.url, &a.initial_url, &a.origin, &a.detail) == (b.browser, &b.code, &b.url, &b.initial_url, &b.origin, &b.detail)
+    (a.browser, &a.code, &a.url, &a.initial_url, &a.origin, &a.detail)
+        == (b.browser, &b.code, &b.url, &b.initial_url, &b.origin, &b.detail)
 }
 
 /// When nothing at all was recognised, say so.
 fn finish(mut report: Report, cleaned: &str) -> Report {
     if report.errors.is_empty() && report.not_cors.is_empty() {
-        let line = cleaned.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+        let line = cleaned
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default();
         let line: String = line.chars().take(200).collect();
         report.not_cors.push(NotCors {
             line,

@@ -9,7 +9,11 @@ use crate::model::Engine;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Aux {
     /// `GET https://… net::ERR_FAILED 200 (OK)` or `Failed to load resource: net::ERR_FAILED`.
-    NetFailed { method: Option<String>, url: Option<String>, status: Option<u16> },
+    NetFailed {
+        method: Option<String>,
+        url: Option<String>,
+        status: Option<u16>,
+    },
     /// `TypeError: Failed to fetch` and its Firefox, Safari and axios twins.
     ScriptError { browser: Option<Engine> },
     /// Something that is not a CORS failure.
@@ -28,7 +32,12 @@ pub(crate) fn classify(line: &str) -> Option<Aux> {
     if let Some(browser) = script_error(line) {
         return Some(Aux::ScriptError { browser });
     }
-    other(line).map(|looks_like| Aux::NotCors(NotCors { line: shorten(line), looks_like: looks_like.to_string() }))
+    other(line).map(|looks_like| {
+        Aux::NotCors(NotCors {
+            line: shorten(line),
+            looks_like: looks_like.to_string(),
+        })
+    })
 }
 
 fn shorten(line: &str) -> String {
@@ -42,7 +51,10 @@ fn shorten(line: &str) -> String {
 
 fn net_error(line: &str) -> Option<Aux> {
     let at = line.find("net::ERR_")?;
-    let code: String = line[at + 5..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').collect();
+    let code: String = line[at + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
     if code == "ERR_FAILED" {
         let before: Vec<&str> = line[..at].split_whitespace().collect();
         let (method, url) = match before.as_slice() {
@@ -52,11 +64,17 @@ fn net_error(line: &str) -> Option<Aux> {
             [.., u] if u.contains("://") => (None, Some(u.to_string())),
             _ => (None, None),
         };
-        let status = line[at + 15..].split_whitespace().next().and_then(|s| s.parse().ok());
+        let status = line[at + 15..]
+            .split_whitespace()
+            .next()
+            .and_then(|s| s.parse().ok());
         return Some(Aux::NetFailed { method, url, status });
     }
     let looks_like = net_meaning(&code);
-    Some(Aux::NotCors(NotCors { line: shorten(line), looks_like }))
+    Some(Aux::NotCors(NotCors {
+        line: shorten(line),
+        looks_like,
+    }))
 }
 
 fn net_meaning(code: &str) -> String {
@@ -91,7 +109,10 @@ fn script_error(line: &str) -> Option<Option<Engine>> {
         Some(Some(Engine::Firefox))
     } else if l.contains("typeerror: load failed") || l == "load failed" {
         Some(Some(Engine::Webkit))
-    } else if l.contains("axioserror: network error") || l == "error: network error" || l.contains("err_network") {
+    } else if l.contains("axioserror: network error")
+        || l == "error: network error"
+        || l.contains("err_network")
+    {
         Some(None)
     } else {
         None
@@ -135,7 +156,10 @@ fn other(line: &str) -> Option<&'static str> {
         (&["responded with a status of"], "an HTTP error status that the page could read: not a CORS failure"),
         (&["preflight request", "access-control-allow", "cors"], "mentions CORS but is not a browser console message this version recognises"),
     ];
-    rules.iter().find(|(needles, _)| needles.iter().any(|n| l.contains(n))).map(|(_, what)| *what)
+    rules
+        .iter()
+        .find(|(needles, _)| needles.iter().any(|n| l.contains(n)))
+        .map(|(_, what)| *what)
 }
 
 #[cfg(test)]
@@ -146,11 +170,19 @@ mod tests {
     fn chromium_companion_line() {
         assert_eq!(
             classify("PUT https://a.test/x net::ERR_FAILED 401 (Unauthorized)"),
-            Some(Aux::NetFailed { method: Some("PUT".into()), url: Some("https://a.test/x".into()), status: Some(401) })
+            Some(Aux::NetFailed {
+                method: Some("PUT".into()),
+                url: Some("https://a.test/x".into()),
+                status: Some(401)
+            })
         );
         assert_eq!(
             classify("Failed to load resource: net::ERR_FAILED"),
-            Some(Aux::NetFailed { method: None, url: None, status: None })
+            Some(Aux::NetFailed {
+                method: None,
+                url: None,
+                status: None
+            })
         );
     }
 
@@ -164,8 +196,16 @@ mod tests {
         assert!(look("GET https://x.test/ net::ERR_CERT_AUTHORITY_INVALID").contains("TLS"));
         assert!(look("Mixed Content: The page at 'https://a' was loaded over HTTPS, but requested an insecure resource 'http://b'.").starts_with("mixed content"));
         assert!(look("Refused to connect to 'https://b/' because it violates the following Content Security Policy directive: \"connect-src 'self'\".").contains("Content Security Policy"));
-        assert!(look("Failed to load resource: the server responded with a status of 401 (Unauthorized)").starts_with("401"));
-        assert_eq!(classify("TypeError: Failed to fetch"), Some(Aux::ScriptError { browser: Some(Engine::Chromium) }));
+        assert!(
+            look("Failed to load resource: the server responded with a status of 401 (Unauthorized)")
+                .starts_with("401")
+        );
+        assert_eq!(
+            classify("TypeError: Failed to fetch"),
+            Some(Aux::ScriptError {
+                browser: Some(Engine::Chromium)
+            })
+        );
         assert_eq!(classify("    at main.js:23:5"), None);
     }
 }

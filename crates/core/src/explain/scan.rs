@@ -33,12 +33,26 @@ fn strip_prefixes(original: &str) -> &str {
 }
 
 fn is_decoration(c: char) -> bool {
-    matches!(c, '❌' | '⚠' | '⛔' | '✖' | '✕' | '▶' | '►' | '\u{fe0f}' | '\u{200b}' | '\u{feff}' | '>')
+    matches!(
+        c,
+        '❌' | '⚠' | '⛔' | '✖' | '✕' | '▶' | '►' | '\u{fe0f}' | '\u{200b}' | '\u{feff}' | '>'
+    )
 }
 
 fn strip_one(line: &str) -> &str {
-    for tag in ["[Error]", "[Warning]", "[Log]", "[Info]", "[Debug]", "Uncaught (in promise)", "Uncaught"] {
-        if line.len() >= tag.len() && line.is_char_boundary(tag.len()) && line[..tag.len()].eq_ignore_ascii_case(tag) {
+    for tag in [
+        "[Error]",
+        "[Warning]",
+        "[Log]",
+        "[Info]",
+        "[Debug]",
+        "Uncaught (in promise)",
+        "Uncaught",
+    ] {
+        if line.len() >= tag.len()
+            && line.is_char_boundary(tag.len())
+            && line[..tag.len()].eq_ignore_ascii_case(tag)
+        {
             return &line[tag.len()..];
         }
     }
@@ -57,7 +71,8 @@ fn is_timestamp(token: &str) -> bool {
     let t = token.trim_matches(|c| c == '[' || c == ']');
     t.starts_with(|c: char| c.is_ascii_digit())
         && (t.contains(':') || t.matches('-').count() == 2)
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '-' | 'T' | 'Z' | '+' | ',' | '/'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '-' | 'T' | 'Z' | '+' | ',' | '/'))
 }
 
 /// `index.js:12`, `main.8f3a.js:2:1234`, `(index):1`, `VM123:4`, `api.example.com/data:1`.
@@ -103,7 +118,12 @@ impl<'a> Compact<'a> {
             map.extend(std::iter::repeat_n(i, text.len() - before));
         }
         let lower = text.to_ascii_lowercase();
-        Compact { orig, text, lower, map }
+        Compact {
+            orig,
+            text,
+            lower,
+            map,
+        }
     }
 
     /// Compact byte offset → original byte offset (the end maps to the end).
@@ -137,7 +157,10 @@ impl<'a> Compact<'a> {
     /// If `lit` starts at `pos`, the position just after it.
     pub(crate) fn at(&self, pos: usize, lit: &str) -> Option<usize> {
         let needle = compact_lit(lit);
-        self.lower.get(pos..)?.starts_with(&needle).then_some(pos + needle.len())
+        self.lower
+            .get(pos..)?
+            .starts_with(&needle)
+            .then_some(pos + needle.len())
     }
 
     /// The compact text between two positions: for values that never hold spaces (URLs, tokens).
@@ -148,7 +171,11 @@ impl<'a> Compact<'a> {
     /// The original text between two compact positions, whitespace runs collapsed to one space.
     pub(crate) fn value(&self, a: usize, b: usize) -> String {
         let (oa, ob) = (self.orig_at(a), self.orig_at(b));
-        let raw = if a >= b { "" } else { self.orig.get(oa..ob).unwrap_or_default() };
+        let raw = if a >= b {
+            ""
+        } else {
+            self.orig.get(oa..ob).unwrap_or_default()
+        };
         // A line break with no space beside it split a word; one next to a space was a space.
         let mut joined = String::with_capacity(raw.len());
         let mut prev = ' ';
@@ -164,7 +191,13 @@ impl<'a> Compact<'a> {
             joined.push(c);
             prev = c;
         }
-        joined.split_whitespace().collect::<Vec<_>>().join(" ").chars().map(fold_quote).collect()
+        joined
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .map(fold_quote)
+            .collect()
     }
 
     /// An HTTP status at `pos` (up to three digits, contiguous in the original so that a
@@ -207,7 +240,11 @@ fn fold_quote(c: char) -> char {
 }
 
 fn compact_lit(lit: &str) -> String {
-    lit.chars().filter(|c| !c.is_whitespace()).map(fold_quote).collect::<String>().to_ascii_lowercase()
+    lit.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(fold_quote)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// Strip one layer of surrounding quotes and a trailing period from a URL-ish token.
@@ -225,15 +262,29 @@ mod tests {
         let text = "index.js:12 Access to\n12:34:56.789 main.js:3:9 [Error] Origin x\n(index):1 Uncaught (in promise) TypeError: Failed to fetch\nVM12:3 hi\nhttps://a.test:8080 stays";
         let cleaned = clean(text);
         let lines: Vec<_> = cleaned.lines().collect();
-        assert_eq!(lines, ["Access to", "Origin x", "TypeError: Failed to fetch", "hi", "https://a.test:8080 stays"]);
+        assert_eq!(
+            lines,
+            [
+                "Access to",
+                "Origin x",
+                "TypeError: Failed to fetch",
+                "hi",
+                "https://a.test:8080 stays"
+            ]
+        );
         assert_eq!(clean(" wrapped value"), " wrapped value\n");
         assert_eq!(clean("❌ [Error] x"), "x\n");
-        assert_eq!(clean("2026-01-02T03:04:05.678Z api.example.com/data:1  Failed"), "Failed\n");
+        assert_eq!(
+            clean("2026-01-02T03:04:05.678Z api.example.com/data:1  Failed"),
+            "Failed\n"
+        );
     }
 
     #[test]
     fn compact_matches_across_wraps_and_quotes() {
-        let c = Compact::new("CORS header \u{2018}Access-Control-Allow-\nOrigin\u{2019} does not match \u{2018}*, *\u{2019}");
+        let c = Compact::new(
+            "CORS header \u{2018}Access-Control-Allow-\nOrigin\u{2019} does not match \u{2018}*, *\u{2019}",
+        );
         let lit = "header 'Access-Control-Allow-Origin' does not match '";
         let p = c.find(lit, 0).unwrap();
         let start = c.at(p, lit).unwrap();

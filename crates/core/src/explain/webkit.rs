@@ -15,7 +15,12 @@ const FIXED: &[(&str, &str, FailureKind, Stage)] = {
     use FailureKind::*;
     use Stage::*;
     &[
-        ("Access-Control-Allow-Origin cannot contain more than one origin.", "AllowOriginMultipleOrigins", MultipleAllowOriginValues, Actual),
+        (
+            "Access-Control-Allow-Origin cannot contain more than one origin.",
+            "AllowOriginMultipleOrigins",
+            MultipleAllowOriginValues,
+            Actual,
+        ),
         (
             "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
             "WildcardWithCredentials",
@@ -28,19 +33,54 @@ const FIXED: &[(&str, &str, FailureKind, Stage)] = {
             InvalidAllowCredentials,
             Actual,
         ),
-        ("Header Access-Control-Allow-Methods has an invalid value: {}", "InvalidAllowMethods", InvalidAllowMethods, Preflight),
-        ("Header Access-Control-Allow-Headers has an invalid value: {}", "InvalidAllowHeaders", InvalidAllowHeaders, Preflight),
-        ("Cross origin requests are only supported for HTTP.", "CrossOriginRequiresHTTP", CorsDisabledScheme, Actual),
-        ("CORS-preflight request was blocked", "PreflightBlocked", FailureKind::Network, Preflight),
+        (
+            "Header Access-Control-Allow-Methods has an invalid value: {}",
+            "InvalidAllowMethods",
+            InvalidAllowMethods,
+            Preflight,
+        ),
+        (
+            "Header Access-Control-Allow-Headers has an invalid value: {}",
+            "InvalidAllowHeaders",
+            InvalidAllowHeaders,
+            Preflight,
+        ),
+        (
+            "Cross origin requests are only supported for HTTP.",
+            "CrossOriginRequiresHTTP",
+            CorsDisabledScheme,
+            Actual,
+        ),
+        (
+            "CORS-preflight request was blocked",
+            "PreflightBlocked",
+            FailureKind::Network,
+            Preflight,
+        ),
         (
             "not allowed to follow a cross-origin CORS redirection with non CORS scheme",
             "RedirectionNonCORSScheme",
             RedirectUnsafeScheme,
             Redirect,
         ),
-        ("redirection URL {} has credentials", "RedirectionURLHasCredentials", RedirectContainsCredentials, Redirect),
-        ("Not allowed to follow a redirection while loading {}", "RedirectionNotAllowed", RedirectModeError, Redirect),
-        ("Load cannot follow more than 20 redirections", "TooManyRedirections", TooManyRedirects, Redirect),
+        (
+            "redirection URL {} has credentials",
+            "RedirectionURLHasCredentials",
+            RedirectContainsCredentials,
+            Redirect,
+        ),
+        (
+            "Not allowed to follow a redirection while loading {}",
+            "RedirectionNotAllowed",
+            RedirectModeError,
+            Redirect,
+        ),
+        (
+            "Load cannot follow more than 20 redirections",
+            "TooManyRedirections",
+            TooManyRedirects,
+            Redirect,
+        ),
         (
             "Unsafe attempt to load URL {} from origin {}. Domains, protocols and ports must match.",
             "DisallowedByMode",
@@ -68,7 +108,13 @@ pub(crate) fn scan(c: &Compact<'_>) -> Vec<Hit> {
         }
     }
     hits.extend(origin_not_allowed(c));
-    hits.extend(subject_first(c, "is not allowed by Access-Control-Allow-Methods.", "Method", "method", FailureKind::MethodNotAllowed));
+    hits.extend(subject_first(
+        c,
+        "is not allowed by Access-Control-Allow-Methods.",
+        "Method",
+        "method",
+        FailureKind::MethodNotAllowed,
+    ));
     hits.extend(subject_first(
         c,
         "is not allowed by Access-Control-Allow-Headers.",
@@ -127,7 +173,10 @@ fn trim_dot(s: &str) -> String {
 }
 
 fn status_after(c: &Compact<'_>, hit: &mut Hit) {
-    if let Some(s) = c.at(hit.end, "Status code:").or_else(|| c.at(hit.end, ". Status code:")) {
+    if let Some(s) = c
+        .at(hit.end, "Status code:")
+        .or_else(|| c.at(hit.end, ". Status code:"))
+    {
         if let Some((n, e)) = c.number(s) {
             hit.detail.insert("status".into(), n.to_string());
             hit.end = e;
@@ -144,7 +193,9 @@ fn origin_not_allowed(c: &Compact<'_>) -> Vec<Hit> {
         // The origin may itself contain "origin": take the nearest "Origin" followed by an origin.
         let mut before = a;
         let found = loop {
-            let Some(o) = c.rfind_before("Origin", before) else { break None };
+            let Some(o) = c.rfind_before("Origin", before) else {
+                break None;
+            };
             let value = c.token(o + 6, a);
             if value == "null" || value.contains("://") {
                 break Some((o, value));
@@ -152,7 +203,13 @@ fn origin_not_allowed(c: &Compact<'_>) -> Vec<Hit> {
             before = o;
         };
         let Some((o, origin)) = found else { continue };
-        let mut h = hit(FailureKind::MissingAllowOrigin, Stage::Actual, "OriginNotAllowed", o, a + compact_len(anchor));
+        let mut h = hit(
+            FailureKind::MissingAllowOrigin,
+            Stage::Actual,
+            "OriginNotAllowed",
+            o,
+            a + compact_len(anchor),
+        );
         h.origin = Some(origin);
         status_after(c, &mut h);
         out.push(h);
@@ -168,12 +225,18 @@ fn compact_len(lit: &str) -> usize {
 fn subject_first(c: &Compact<'_>, anchor: &str, lead: &str, key: &str, kind: FailureKind) -> Vec<Hit> {
     let mut out = Vec::new();
     for a in c.find_all(anchor) {
-        let Some(l) = c.rfind_before(lead, a) else { continue };
+        let Some(l) = c.rfind_before(lead, a) else {
+            continue;
+        };
         let s = l + compact_len(lead);
         if s >= a || a - s > 200 {
             continue;
         }
-        let name = if kind == FailureKind::MethodNotAllowed { "MethodNotAllowed" } else { "HeaderNotAllowed" };
+        let name = if kind == FailureKind::MethodNotAllowed {
+            "MethodNotAllowed"
+        } else {
+            "HeaderNotAllowed"
+        };
         let mut h = hit(kind, Stage::Preflight, name, l, a + compact_len(anchor));
         h.detail.insert(key.into(), c.token(s, a));
         out.push(h);
@@ -185,7 +248,13 @@ fn preflight_not_successful(c: &Compact<'_>) -> Vec<Hit> {
     let lead = "Preflight response is not successful";
     let mut out = Vec::new();
     for p in c.find_all(lead) {
-        let mut h = hit(FailureKind::PreflightInvalidStatus, Stage::Preflight, "PreflightNotSuccessful", p, p + compact_len(lead));
+        let mut h = hit(
+            FailureKind::PreflightInvalidStatus,
+            Stage::Preflight,
+            "PreflightNotSuccessful",
+            p,
+            p + compact_len(lead),
+        );
         h.end = c.at(h.end, ".").unwrap_or(h.end);
         status_after(c, &mut h);
         let status: Option<u16> = h.detail.get("status").and_then(|s| s.parse().ok());
@@ -204,15 +273,24 @@ fn summaries(c: &Compact<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
     let anchor = "due to access control checks.";
     for a in c.find_all(anchor) {
-        let Some(l) = c.rfind_before("cannot load", a) else { continue };
+        let Some(l) = c.rfind_before("cannot load", a) else {
+            continue;
+        };
         let s = l + compact_len("cannot load");
         if a <= s || a - s > 4000 {
             continue;
         }
         let words = c.value(s, a);
         let mut tokens: Vec<&str> = words.split(' ').collect();
-        let resource = (tokens.len() > 1 && tokens[0].chars().all(char::is_alphabetic)).then(|| tokens.remove(0));
-        let mut h = hit(FailureKind::MissingAllowOrigin, Stage::Actual, "AccessControlCheckFailed", l, a + compact_len(anchor));
+        let resource =
+            (tokens.len() > 1 && tokens[0].chars().all(char::is_alphabetic)).then(|| tokens.remove(0));
+        let mut h = hit(
+            FailureKind::MissingAllowOrigin,
+            Stage::Actual,
+            "AccessControlCheckFailed",
+            l,
+            a + compact_len(anchor),
+        );
         h.role = Role::Summary;
         h.code = Some("cors-check-failed".into());
         h.url = Some(tokens.concat());
@@ -230,7 +308,13 @@ fn summaries(c: &Compact<'_>) -> Vec<Hit> {
             if rest.to_ascii_lowercase().contains("duetoaccesscontrolchecks") || !rest.ends_with('.') {
                 continue;
             }
-            let mut h = hit(FailureKind::DisallowedByMode, Stage::Actual, "DisallowedByMode", p, end);
+            let mut h = hit(
+                FailureKind::DisallowedByMode,
+                Stage::Actual,
+                "DisallowedByMode",
+                p,
+                end,
+            );
             h.role = Role::Summary;
             h.url = Some(trim_dot(&rest));
             h.initiator = initiator_before(c, p + compact_len(lead) - compact_len("cannot load"));
@@ -239,7 +323,13 @@ fn summaries(c: &Compact<'_>) -> Vec<Hit> {
     }
     let script = "Cross-origin script load denied by Cross-Origin Resource Sharing policy.";
     for p in c.find_all(script) {
-        let mut h = hit(FailureKind::MissingAllowOrigin, Stage::Actual, "AccessControlCheckFailed", p, p + compact_len(script));
+        let mut h = hit(
+            FailureKind::MissingAllowOrigin,
+            Stage::Actual,
+            "AccessControlCheckFailed",
+            p,
+            p + compact_len(script),
+        );
         h.role = Role::Summary;
         h.code = Some("cors-check-failed".into());
         h.detail.insert("resource".into(), "script".into());
@@ -278,7 +368,13 @@ fn redirections(c: &Compact<'_>, mut hits: Vec<Hit>) -> Vec<Hit> {
                 h.detail.insert("location".into(), location);
             }
             None => {
-                let mut h = hit(FailureKind::MissingAllowOrigin, Stage::Redirect, "RedirectionDenied", p, c.line_end(r));
+                let mut h = hit(
+                    FailureKind::MissingAllowOrigin,
+                    Stage::Redirect,
+                    "RedirectionDenied",
+                    p,
+                    c.line_end(r),
+                );
                 h.code = Some("cors-check-failed".into());
                 h.detail.insert("location".into(), location);
                 h.detail.insert("reason".into(), c.value(r, c.line_end(r)));
@@ -304,7 +400,14 @@ mod tests {
     #[test]
     fn every_reason_in_the_three_line_shape() {
         use FailureKind::*;
-        let cases: &[(&str, FailureKind, Stage, &str, Option<(&str, &str)>)] = &[
+        type Row = (
+            &'static str,
+            FailureKind,
+            Stage,
+            &'static str,
+            Option<(&'static str, &'static str)>,
+        );
+        let cases: &[Row] = &[
             ("Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 200", MissingAllowOrigin, Stage::Actual, "OriginNotAllowed", Some(("status", "200"))),
             ("Origin https://origin.example is not allowed by Access-Control-Allow-Origin.", MissingAllowOrigin, Stage::Actual, "OriginNotAllowed", None),
             ("Preflight response is not successful. Status code: 403", PreflightInvalidStatus, Stage::Preflight, "PreflightNotSuccessful", Some(("status", "403"))),
@@ -329,7 +432,11 @@ mod tests {
             assert_eq!(r.errors.len(), 1, "{reason}: {r:#?}");
             let e = &r.errors[0];
             assert_eq!(e.browser, Engine::Webkit);
-            assert_eq!((e.kind, e.stage, e.error_name.as_str()), (*kind, *stage, *name), "{reason}");
+            assert_eq!(
+                (e.kind, e.stage, e.error_name.as_str()),
+                (*kind, *stage, *name),
+                "{reason}"
+            );
             assert_eq!(e.url.as_deref(), Some(U), "{reason}");
             assert_eq!(e.initiator, Some(Initiator::Fetch));
             if let Some((k, v)) = hint {

@@ -25,7 +25,8 @@ use crate::diagnosis::{self, Diagnosis, Finding, Input, Observation, Role, Sever
 use crate::fetch::{Fetch, NetworkError, Step};
 use crate::fixes::{self, Detection, Fix};
 use crate::model::{
-    CorsRequest, Credentials, Engine, ExchangeKind, ObservedResponse, Outcome, OutgoingRequest, RedirectMode, Verdict,
+    CorsRequest, Credentials, Engine, ExchangeKind, ObservedResponse, Outcome, OutgoingRequest, RedirectMode,
+    Verdict,
 };
 use crate::preflight::is_redirect_status;
 
@@ -176,9 +177,13 @@ impl Analyzer {
 
     /// Read `log.pages`: a page whose title is a URL gives the origin of its entries.
     pub fn set_pages(&mut self, json: &[u8]) {
-        let Ok(pages) = serde_json::from_slice::<Vec<RawPage>>(json) else { return };
+        let Ok(pages) = serde_json::from_slice::<Vec<RawPage>>(json) else {
+            return;
+        };
         for p in pages.into_iter().take(10_000) {
-            let (Some(id), Some(title)) = (p.id, p.title) else { continue };
+            let (Some(id), Some(title)) = (p.id, p.title) else {
+                continue;
+            };
             if let Some(origin) = request::url_origin(&title).filter(|o| o != "null") {
                 self.pages.insert(id, origin);
             }
@@ -200,7 +205,11 @@ impl Analyzer {
     /// Record an entry that could not be used.
     pub fn skip(&mut self, index: usize, offset: u64, reason: String) {
         self.summary.s.entries += 1;
-        self.summary.skip(Skipped { index, offset, reason });
+        self.summary.skip(Skipped {
+            index,
+            offset,
+            reason,
+        });
     }
 
     /// Take one entry; analysed requests leave through `out` in entry order.
@@ -231,7 +240,9 @@ impl Analyzer {
     }
 
     fn process_front(&mut self, out: &mut dyn FnMut(Analyzed)) {
-        let Some(Some(entry)) = self.window.pop_front() else { return };
+        let Some(Some(entry)) = self.window.pop_front() else {
+            return;
+        };
         if entry.is_preflight() {
             self.recent.push_back(entry);
             if self.recent.len() > RECENT_PREFLIGHTS {
@@ -260,11 +271,25 @@ impl Analyzer {
             return;
         }
         let hops = self.take_hops(&entry);
-        let analyzed = judge(&entry, preflight.as_ref(), &hops, origin, source, self.recorder, &self.opts.engines);
+        let analyzed = judge(
+            &entry,
+            preflight.as_ref(),
+            &hops,
+            origin,
+            source,
+            self.recorder,
+            &self.opts.engines,
+        );
         if let Some(p) = &preflight {
-            self.summary.preflight(p, &analyzed.origin, &normalize_method(&entry.method));
+            self.summary
+                .preflight(p, &analyzed.origin, &normalize_method(&entry.method));
         }
-        self.summary.request(&entry.url, &entry.method, preflight.is_some(), analyzed.failure_kind.as_deref());
+        self.summary.request(
+            &entry.url,
+            &entry.method,
+            preflight.is_some(),
+            analyzed.failure_kind.as_deref(),
+        );
         match analyzed.status_kind {
             Status::Allowed => self.summary.s.allowed += 1,
             Status::Blocked => self.summary.s.blocked += 1,
@@ -288,7 +313,10 @@ impl Analyzer {
         if let Some(o) = e.pageref.as_ref().and_then(|p| self.pages.get(p)) {
             return Some((o.clone(), OriginSource::Page));
         }
-        let referer = e.request_header("referer").and_then(request::url_origin).filter(|o| o != "null")?;
+        let referer = e
+            .request_header("referer")
+            .and_then(request::url_origin)
+            .filter(|o| o != "null")?;
         Some((referer, OriginSource::Referer))
     }
 
@@ -315,9 +343,18 @@ impl Analyzer {
             };
             (dt <= PAIR_WINDOW_MS).then_some(dt)
         };
-        let in_window = self.window.iter().enumerate().filter_map(|(i, s)| Some((i, matches(s.as_ref()?)?)));
+        let in_window = self
+            .window
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, matches(s.as_ref()?)?)));
         let best_window = in_window.min_by(|a, b| a.1.total_cmp(&b.1));
-        let best_recent = self.recent.iter().enumerate().filter_map(|(i, p)| Some((i, matches(p)?))).min_by(|a, b| a.1.total_cmp(&b.1));
+        let best_recent = self
+            .recent
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, matches(p)?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
         match (best_window, best_recent) {
             (Some((i, dw)), Some((_, dr))) if dw <= dr => self.window[i].take(),
             (_, Some((i, _))) => self.recent.remove(i),
@@ -333,11 +370,19 @@ impl Analyzer {
         let mut cur_url = e.url.clone();
         let mut cur_loc = location(e);
         while hops.len() < 20 && cur_status > 0 && is_redirect_status(cur_status as u16) {
-            let Some(target) = cur_loc.as_deref().and_then(|l| Url::parse(&cur_url).ok()?.join(l).ok()) else { break };
+            let Some(target) = cur_loc
+                .as_deref()
+                .and_then(|l| Url::parse(&cur_url).ok()?.join(l).ok())
+            else {
+                break;
+            };
             let pos = self.window.iter().position(|s| {
-                s.as_ref().is_some_and(|h| !h.is_preflight() && Url::parse(&h.url).is_ok_and(|u| u == target))
+                s.as_ref()
+                    .is_some_and(|h| !h.is_preflight() && Url::parse(&h.url).is_ok_and(|u| u == target))
             });
-            let Some(hop) = pos.and_then(|i| self.window[i].take()) else { break };
+            let Some(hop) = pos.and_then(|i| self.window[i].take()) else {
+                break;
+            };
             cur_status = hop.status;
             cur_url = hop.url.clone();
             cur_loc = location(&hop);
@@ -348,7 +393,9 @@ impl Analyzer {
 }
 
 fn location(e: &Entry) -> Option<String> {
-    e.response_header("location").map(str::to_string).or_else(|| (!e.redirect_url.is_empty()).then(|| e.redirect_url.clone()))
+    e.response_header("location")
+        .map(str::to_string)
+        .or_else(|| (!e.redirect_url.is_empty()).then(|| e.redirect_url.clone()))
 }
 
 fn same_url(a: &str, b: &str) -> bool {
@@ -356,7 +403,11 @@ fn same_url(a: &str, b: &str) -> bool {
 }
 
 fn observed(e: &Entry) -> ObservedResponse {
-    ObservedResponse { status: e.status.clamp(0, 999) as u16, status_text: e.status_text.clone(), headers: e.response_headers.clone() }
+    ObservedResponse {
+        status: e.status.clamp(0, 999) as u16,
+        status_text: e.status_text.clone(),
+        headers: e.response_headers.clone(),
+    }
 }
 
 /// How a recorded entry answers the request the engine wants.
@@ -384,8 +435,16 @@ struct Recorded<'a> {
 }
 
 fn synth_preflight(req: &CorsRequest, out: &OutgoingRequest) -> ObservedResponse {
-    let get = |n: &str| out.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.clone());
-    let mut headers = vec![("Access-Control-Allow-Origin".to_string(), get("origin").unwrap_or_else(|| req.origin.clone()))];
+    let get = |n: &str| {
+        out.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v.clone())
+    };
+    let mut headers = vec![(
+        "Access-Control-Allow-Origin".to_string(),
+        get("origin").unwrap_or_else(|| req.origin.clone()),
+    )];
     if req.credentials == Credentials::Include {
         headers.push(("Access-Control-Allow-Credentials".into(), "true".into()));
     }
@@ -395,11 +454,21 @@ fn synth_preflight(req: &CorsRequest, out: &OutgoingRequest) -> ObservedResponse
     if let Some(h) = get("access-control-request-headers") {
         headers.push(("Access-Control-Allow-Headers".into(), h));
     }
-    ObservedResponse { status: 204, status_text: "No Content".into(), headers }
+    ObservedResponse {
+        status: 204,
+        status_text: "No Content".into(),
+        headers,
+    }
 }
 
 /// Replay one engine's fetch against the recording.
-fn replay(req: &CorsRequest, engine: Engine, rec: &Recorded<'_>, log: &mut Vec<Replayed>, notes: &mut Vec<String>) -> Verdict {
+fn replay(
+    req: &CorsRequest,
+    engine: Engine,
+    rec: &Recorded<'_>,
+    log: &mut Vec<Replayed>,
+    notes: &mut Vec<String>,
+) -> Verdict {
     let with_body = !matches!(req.method.to_ascii_uppercase().as_str(), "GET" | "HEAD");
     let mut fetch = Fetch::new(req.clone(), engine).with_body(with_body);
     let mut hop = 0usize;
@@ -411,20 +480,38 @@ fn replay(req: &CorsRequest, engine: Engine, rec: &Recorded<'_>, log: &mut Vec<R
         let (role, answer, body, real) = match out.kind {
             ExchangeKind::Preflight => match rec.preflight {
                 Some(p) => (Role::Preflight, answer_of(p), p.body_prefix.clone(), true),
-                None if rec.assume_preflight_passed => (Role::Preflight, Answer::Response(synth_preflight(req, &out)), String::new(), false),
+                None if rec.assume_preflight_passed => (
+                    Role::Preflight,
+                    Answer::Response(synth_preflight(req, &out)),
+                    String::new(),
+                    false,
+                ),
                 None => (
                     Role::Preflight,
-                    Answer::Unknown("a preflight would be sent first, and the HAR has none for this request".to_string()),
+                    Answer::Unknown(
+                        "a preflight would be sent first, and the HAR has none for this request".to_string(),
+                    ),
                     String::new(),
                     false,
                 ),
             },
             ExchangeKind::Actual => {
-                let e = if hop == 0 { Some(rec.entry) } else { rec.hops.get(hop - 1) };
+                let e = if hop == 0 {
+                    Some(rec.entry)
+                } else {
+                    rec.hops.get(hop - 1)
+                };
                 hop += 1;
                 match e {
-                    Some(e) if hop == 1 || same_url(&e.url, &out.url) => (Role::Actual, answer_of(e), e.body_prefix.clone(), true),
-                    _ => (Role::Actual, Answer::Unknown(format!("the redirect to {} is not recorded", out.url)), String::new(), false),
+                    Some(e) if hop == 1 || same_url(&e.url, &out.url) => {
+                        (Role::Actual, answer_of(e), e.body_prefix.clone(), true)
+                    }
+                    _ => (
+                        Role::Actual,
+                        Answer::Unknown(format!("the redirect to {} is not recorded", out.url)),
+                        String::new(),
+                        false,
+                    ),
                 }
             }
         };
@@ -449,11 +536,27 @@ fn replay(req: &CorsRequest, engine: Engine, rec: &Recorded<'_>, log: &mut Vec<R
     }
 }
 
-fn push_replayed(log: &mut Vec<Replayed>, role: Role, out: &OutgoingRequest, response: Option<ObservedResponse>, error: Option<String>, body: String) {
-    if log.iter().any(|r| r.role == role && r.request.url == out.url && r.request.method == out.method) {
+fn push_replayed(
+    log: &mut Vec<Replayed>,
+    role: Role,
+    out: &OutgoingRequest,
+    response: Option<ObservedResponse>,
+    error: Option<String>,
+    body: String,
+) {
+    if log
+        .iter()
+        .any(|r| r.role == role && r.request.url == out.url && r.request.method == out.method)
+    {
         return;
     }
-    log.push(Replayed { role, request: out.clone(), response, error, body });
+    log.push(Replayed {
+        role,
+        request: out.clone(),
+        response,
+        error,
+        body,
+    });
 }
 
 fn engine_label(e: Engine) -> &'static str {
@@ -479,7 +582,9 @@ fn judge(
     recorder: Engine,
     engines: &[Engine],
 ) -> Analyzed {
-    let acrh = preflight.and_then(|p| p.request_header("access-control-request-headers")).map(request::parse_acrh);
+    let acrh = preflight
+        .and_then(|p| p.request_header("access-control-request-headers"))
+        .map(request::parse_acrh);
     let (credentials, mut basis) = request::credentials(e, acrh.as_deref());
     let mut req = CorsRequest {
         url: e.url.clone(),
@@ -492,22 +597,40 @@ fn judge(
         use_cors_preflight: false,
     };
     let recorder_preflights = classify(&req, recorder).preflight;
-    let rec = Recorded { entry: e, preflight, hops, assume_preflight_passed: recorder_preflights && e.has_response() };
+    let rec = Recorded {
+        entry: e,
+        preflight,
+        hops,
+        assume_preflight_passed: recorder_preflights && e.has_response(),
+    };
     let mut evidence = Vec::new();
-    let recorded_failed = e.error.is_some() || !e.has_response();
+    // What the browser recorded at the end of the chain (the last redirect hop, if any).
+    let last = hops.last().unwrap_or(e);
+    let recorded_failed = last.error.is_some() || !last.has_response();
     let (mut verdicts, mut log, mut notes) = replay_all(&req, engines, &rec);
 
     // Sanitized exports drop Cookie/Authorization: when the credentials mode decides the verdict,
     // prefer the mode that explains what the browser recorded, and say so.
     let mut credentials_note = None;
-    if basis == CredentialsBasis::NotRecorded {
+    // Subresources (fonts, module scripts, images) never use credentials mode `include` by choice.
+    let script_load = e
+        .request_header("sec-fetch-dest")
+        .is_none_or(|d| d.trim().eq_ignore_ascii_case("empty"));
+    if basis == CredentialsBasis::NotRecorded && script_load {
         let mut alt = req.clone();
         alt.credentials = Credentials::Include;
-        let judge_engine = if engines.contains(&recorder) { recorder } else { engines[0] };
+        let judge_engine = if engines.contains(&recorder) {
+            recorder
+        } else {
+            engines[0]
+        };
         let (alt_verdicts, alt_log, alt_notes) = replay_all(&alt, &[judge_engine], &rec);
-        let now_blocked = verdicts.iter().find(|v| v.engine == judge_engine).is_some_and(blocked_by_cors);
+        let now_blocked = verdicts
+            .iter()
+            .find(|v| v.engine == judge_engine)
+            .is_some_and(blocked_by_cors);
         let alt_blocked = alt_verdicts.first().is_some_and(blocked_by_cors);
-        if recorded_failed && e.error.is_some() && !now_blocked && alt_blocked {
+        if recorded_failed && last.error.is_some() && !now_blocked && alt_blocked {
             req = alt;
             basis = CredentialsBasis::InferredFromFailure;
             let (v, l, n) = replay_all(&req, engines, &rec);
@@ -519,7 +642,10 @@ fn judge(
                     .to_string(),
             );
         } else if now_blocked != alt_blocked {
-            let v = alt_verdicts.into_iter().next().or_else(|| verdicts.first().cloned());
+            let v = alt_verdicts
+                .into_iter()
+                .next()
+                .or_else(|| verdicts.first().cloned());
             credentials_note = v.map(|v| (v, now_blocked));
         }
     }
@@ -528,20 +654,48 @@ fn judge(
 
     let observations: Vec<Observation<'_>> = log
         .iter()
-        .map(|r| Observation { role: r.role, request: &r.request, response: r.response.as_ref(), error: r.error.as_deref() })
+        .map(|r| Observation {
+            role: r.role,
+            request: &r.request,
+            response: r.response.as_ref(),
+            error: r.error.as_deref(),
+        })
         .collect();
-    let input = Input { request: &req, observations, verdicts: &verdicts };
+    let input = Input {
+        request: &req,
+        observations,
+        verdicts: &verdicts,
+    };
     let mut diag = diagnosis::diagnose(&input);
     let status_kind = status_of(&verdicts, e);
-    diag.findings.extend(har_findings(e, &verdicts, status_kind, recorder, credentials_note));
+    diag.findings.extend(har_findings(
+        e,
+        &verdicts,
+        status_kind,
+        recorder,
+        credentials_note,
+    ));
     diag.findings.sort_by_key(|f| f.severity);
     let needs_fix = status_kind == Status::Blocked
-        || diag.findings.iter().any(|f| f.severity == Severity::Error && f.id != "har-failure-not-recorded");
+        || diag
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.id != "har-failure-not-recorded");
     let fix = needs_fix.then(|| {
         let classification = classify(&req, Engine::Spec);
-        let needs = diagnosis::needs_from(&input, &classification.unsafe_header_names, &classification.method);
-        let views: Vec<(&[(String, String)], &[u8])> =
-            log.iter().filter_map(|r| r.response.as_ref().map(|resp| (resp.headers.as_slice(), r.body.as_bytes()))).collect();
+        let needs = diagnosis::needs_from(
+            &input,
+            &classification.unsafe_header_names,
+            &classification.method,
+        );
+        let views: Vec<_> = log
+            .iter()
+            .filter_map(|r| {
+                r.response
+                    .as_ref()
+                    .map(|resp| (resp.headers.as_slice(), r.body.as_bytes()))
+            })
+            .collect();
         match fixes::detect(&views) {
             Some(det) if det.stack != fixes::Stack::Unknown => (fixes::fix_for(det.stack, &needs), Some(det)),
             _ => (fixes::header_recipe(&needs), None),
@@ -555,7 +709,7 @@ fn judge(
         origin,
         origin_source: source,
         status: e.status,
-        recorded_error: e.error.clone(),
+        recorded_error: last.error.clone(),
         preflight_index: preflight.map(|p| p.index),
         redirect_indices: hops.iter().map(|h| h.index).collect(),
         request: req,
@@ -569,10 +723,17 @@ fn judge(
     }
 }
 
-fn replay_all(req: &CorsRequest, engines: &[Engine], rec: &Recorded<'_>) -> (Vec<Verdict>, Vec<Replayed>, Vec<String>) {
+fn replay_all(
+    req: &CorsRequest,
+    engines: &[Engine],
+    rec: &Recorded<'_>,
+) -> (Vec<Verdict>, Vec<Replayed>, Vec<String>) {
     let mut log = Vec::new();
     let mut notes = Vec::new();
-    let verdicts = engines.iter().map(|&engine| replay(req, engine, rec, &mut log, &mut notes)).collect();
+    let verdicts = engines
+        .iter()
+        .map(|&engine| replay(req, engine, rec, &mut log, &mut notes))
+        .collect();
     (verdicts, log, notes)
 }
 
@@ -581,7 +742,9 @@ fn status_of(verdicts: &[Verdict], e: &Entry) -> Status {
         Status::Blocked
     } else if verdicts.iter().any(|v| v.outcome == Outcome::Blocked) {
         Status::NetworkError
-    } else if verdicts.iter().any(|v| v.outcome == Outcome::Incomplete) && (e.error.is_some() || !e.has_response()) {
+    } else if verdicts.iter().any(|v| v.outcome == Outcome::Incomplete)
+        && (e.error.is_some() || !e.has_response())
+    {
         if e.error.as_deref().is_some_and(|err| err != "net::ERR_FAILED") {
             Status::NetworkError
         } else {
@@ -598,7 +761,10 @@ fn failure_kind(verdicts: &[Verdict], status: Status) -> Option<String> {
         Status::Unexplained => Some("unexplained".into()),
         Status::NetworkError => Some("network-error".into()),
         Status::Blocked => {
-            let v = verdicts.iter().find(|v| v.engine == Engine::Chromium && blocked_by_cors(v)).or_else(|| verdicts.iter().find(|v| blocked_by_cors(v)))?;
+            let v = verdicts
+                .iter()
+                .find(|v| v.engine == Engine::Chromium && blocked_by_cors(v))
+                .or_else(|| verdicts.iter().find(|v| blocked_by_cors(v)))?;
             v.failure.as_ref().map(|f| f.error_name())
         }
     }
@@ -632,16 +798,26 @@ fn describe(
         ),
         None => {}
     }
-    let status = if e.has_response() { format!("HTTP {}", e.status) } else { "no response".to_string() };
+    let status = if e.has_response() {
+        format!("HTTP {}", e.status)
+    } else {
+        "no response".to_string()
+    };
     match &e.error {
         Some(err) => out.push(format!("recorded: {status}, browser error {err}")),
         None => out.push(format!("recorded: {status}")),
     }
     if e.has_response() && e.error.is_some() {
-        out.push("the browser received this response and refused it to the page; its headers are in the HAR".to_string());
+        out.push(
+            "the browser received this response and refused it to the page; its headers are in the HAR"
+                .to_string(),
+        );
     }
     for h in hops {
-        out.push(format!("redirect hop: entry {} ({} {})", h.index, h.method, h.url));
+        out.push(format!(
+            "redirect hop: entry {} ({} {})",
+            h.index, h.method, h.url
+        ));
     }
     match basis {
         CredentialsBasis::Cookie => out.push("credentials: a Cookie header is recorded, judged as credentials: 'include'".into()),
@@ -651,17 +827,39 @@ fn describe(
         CredentialsBasis::NotRecorded | CredentialsBasis::InferredFromFailure => {}
     }
     if e.from_cache {
-        out.push("served from the browser's HTTP cache: the CORS headers are those of the cached response".into());
+        out.push(
+            "served from the browser's HTTP cache: the CORS headers are those of the cached response".into(),
+        );
     }
     out
 }
 
-fn finding(id: &'static str, severity: Severity, title: String, detail: &str, evidence: Vec<String>, remedy: &str) -> Finding {
-    Finding { id, severity, title, detail: detail.to_string(), evidence, remedy: remedy.to_string() }
+fn finding(
+    id: &'static str,
+    severity: Severity,
+    title: String,
+    detail: &str,
+    evidence: Vec<String>,
+    remedy: &str,
+) -> Finding {
+    Finding {
+        id,
+        severity,
+        title,
+        detail: detail.to_string(),
+        evidence,
+        remedy: remedy.to_string(),
+    }
 }
 
 /// Findings only a recording can give.
-fn har_findings(e: &Entry, verdicts: &[Verdict], status: Status, recorder: Engine, credentials_note: Option<(Verdict, bool)>) -> Vec<Finding> {
+fn har_findings(
+    e: &Entry,
+    verdicts: &[Verdict],
+    status: Status,
+    recorder: Engine,
+    credentials_note: Option<(Verdict, bool)>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let recorder_verdict = verdicts.iter().find(|v| v.engine == recorder);
     match status {
@@ -698,7 +896,11 @@ fn har_findings(e: &Entry, verdicts: &[Verdict], status: Status, recorder: Engin
         _ => {}
     }
     if let Some((alt, blocked_now)) = credentials_note {
-        let what = alt.failure.as_ref().map(|f| f.error_name()).unwrap_or_else(|| "allowed".into());
+        let what = alt
+            .failure
+            .as_ref()
+            .map(|f| f.error_name())
+            .unwrap_or_else(|| "allowed".into());
         let (title, detail) = if blocked_now {
             (
                 "Blocked as judged, but allowed if the page sends credentials".to_string(),
@@ -732,7 +934,10 @@ mod tests {
     use crate::har::entry::parse_entry;
 
     fn opts() -> Options {
-        Options { origin: None, engines: Engine::BROWSERS.to_vec() }
+        Options {
+            origin: None,
+            engines: Engine::BROWSERS.to_vec(),
+        }
     }
 
     fn run(entries: &[&str]) -> (Vec<Analyzed>, Summary) {
@@ -762,15 +967,25 @@ mod tests {
         assert_eq!(a.preflight_index, Some(1));
         assert_eq!(a.origin, "https://app.test");
         assert_eq!(a.status_kind, Status::Blocked);
-        assert_eq!(a.failure_kind.as_deref(), Some("PreflightMissingAllowOriginHeader"));
+        assert_eq!(
+            a.failure_kind.as_deref(),
+            Some("PreflightMissingAllowOriginHeader")
+        );
         assert_eq!(summary.preflights, 1);
         assert_eq!(summary.preflight_cost.time_ms, 12.5);
     }
 
     #[test]
     fn a_failure_without_any_recorded_response_is_unexplained_not_guessed() {
-        let (got, _) = run(&[ACTUAL_BLOCKED.replace("\"Content-Type\"", "\"Origin\"").replace("application/json", "https://app.test").as_str()]);
+        let (got, _) = run(&[ACTUAL_BLOCKED
+            .replace("\"Content-Type\"", "\"Origin\"")
+            .replace("application/json", "https://app.test")
+            .as_str()]);
         assert_eq!(got[0].status_kind, Status::Unexplained);
-        assert!(got[0].diagnosis.findings.iter().any(|f| f.id == "har-failure-not-recorded"));
+        assert!(got[0]
+            .diagnosis
+            .findings
+            .iter()
+            .any(|f| f.id == "har-failure-not-recorded"));
     }
 }

@@ -63,12 +63,18 @@ impl Entry {
 
     /// The first request header value named `name` (case-insensitive).
     pub fn request_header(&self, name: &str) -> Option<&str> {
-        self.request_headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.request_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first response header value named `name` (case-insensitive).
     pub fn response_header(&self, name: &str) -> Option<&str> {
-        self.response_headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.response_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether this is a CORS-preflight: Chrome marks it; otherwise an OPTIONS with
@@ -76,7 +82,8 @@ impl Entry {
     pub fn is_preflight(&self) -> bool {
         self.resource_type.as_deref() == Some("preflight")
             || self.initiator_type.as_deref() == Some("preflight")
-            || (self.method.eq_ignore_ascii_case("OPTIONS") && self.request_header("access-control-request-method").is_some())
+            || (self.method.eq_ignore_ascii_case("OPTIONS")
+                && self.request_header("access-control-request-method").is_some())
     }
 }
 
@@ -196,7 +203,12 @@ fn body_prefix(content: Option<RawContent<'_>>) -> String {
 }
 
 fn own(raw: RawEntry<'_>, index: usize) -> Entry {
-    let error = raw.response.error.or(raw.response.failure_text).map(Cow::into_owned).filter(|e| !e.is_empty());
+    let error = raw
+        .response
+        .error
+        .or(raw.response.failure_text)
+        .map(Cow::into_owned)
+        .filter(|e| !e.is_empty());
     let (initiator_type, initiator_url) = match raw.initiator {
         Some(i) => (i.kind.map(|k| k.to_ascii_lowercase()), i.url.map(Cow::into_owned)),
         None => (None, None),
@@ -209,7 +221,11 @@ fn own(raw: RawEntry<'_>, index: usize) -> Entry {
         method: raw.request.method.into_owned(),
         url: raw.request.url.into_owned(),
         request_headers: headers(raw.request.headers),
-        status: if raw.response.status.is_finite() { raw.response.status as i64 } else { 0 },
+        status: if raw.response.status.is_finite() {
+            raw.response.status as i64
+        } else {
+            0
+        },
         status_text: raw.response.status_text.map(Cow::into_owned).unwrap_or_default(),
         response_headers: headers(raw.response.headers),
         body_prefix: body_prefix(raw.response.content),
@@ -245,7 +261,11 @@ pub fn parse_iso8601_ms(s: &str) -> Option<f64> {
             let oh = t.get(0..2)?.parse::<i64>().ok()?;
             let om = t.get(t.len().saturating_sub(2)..)?.parse::<i64>().ok()?;
             let m = oh * 60 + om;
-            if *sign == b'+' { m } else { -m }
+            if *sign == b'+' {
+                m
+            } else {
+                -m
+            }
         }
         _ => return None,
     };
@@ -279,7 +299,10 @@ mod tests {
     fn parses_timestamps_with_offsets() {
         assert_eq!(parse_iso8601_ms("1970-01-01T00:00:01.500Z"), Some(1500.0));
         assert_eq!(parse_iso8601_ms("1970-01-01T01:00:00+01:00"), Some(0.0));
-        assert_eq!(parse_iso8601_ms("2024-02-29T00:00:00Z"), Some(1_709_164_800_000.0));
+        assert_eq!(
+            parse_iso8601_ms("2024-02-29T00:00:00Z"),
+            Some(1_709_164_800_000.0)
+        );
         assert_eq!(parse_iso8601_ms("yesterday"), None);
     }
 
@@ -291,7 +314,10 @@ mod tests {
             "response":{"status":0,"statusText":"","headers":[],"content":{"size":0,"text":"\u00e9t\u00e9"},"_error":"net::ERR_FAILED"}}"#;
         let e = parse_entry(json, 7).unwrap();
         assert_eq!(e.index, 7);
-        assert_eq!(e.request_headers, vec![("Origin".to_string(), "https://app.test".to_string())]);
+        assert_eq!(
+            e.request_headers,
+            vec![("Origin".to_string(), "https://app.test".to_string())]
+        );
         assert_eq!(e.error.as_deref(), Some("net::ERR_FAILED"));
         assert_eq!(e.resource_type.as_deref(), Some("fetch"));
         assert_eq!(e.body_prefix, "été");
@@ -301,7 +327,11 @@ mod tests {
     #[test]
     fn malformed_entries_are_errors_not_panics() {
         assert!(parse_entry(br#"{"request":{"method":"GET"}}"#, 0).is_err());
-        assert!(parse_entry(br#"{"request":{"method":1,"url":"x"},"response":{"status":200}}"#, 0).is_err());
+        assert!(parse_entry(
+            br#"{"request":{"method":1,"url":"x"},"response":{"status":200}}"#,
+            0
+        )
+        .is_err());
         assert!(parse_entry(b"[]", 0).is_err());
     }
 }

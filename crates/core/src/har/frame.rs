@@ -173,7 +173,7 @@ impl Framer {
         let mut i = 0;
         while i < chunk.len() {
             if self.in_string {
-                i = self.string_run(chunk, i);
+                i = self.string_run(chunk, i, out);
                 continue;
             }
             let b = chunk[i];
@@ -198,7 +198,9 @@ impl Framer {
                     Part::Entry(i) => format!("truncated JSON: the document ends inside entry {i}"),
                     _ => "truncated JSON: the document ends inside `log`".to_string(),
                 },
-                None if self.stack.is_empty() => "truncated JSON: the document ends inside a string".to_string(),
+                None if self.stack.is_empty() => {
+                    "truncated JSON: the document ends inside a string".to_string()
+                }
                 None => "truncated JSON: the document ends before its closing brackets".to_string(),
             };
             return Err(self.error(&what));
@@ -207,13 +209,19 @@ impl Framer {
             return Err(self.error("empty input: expected a HAR document (JSON)"));
         }
         if !self.entries_seen {
-            return Err(FrameError { offset: 0, message: "not a HAR file: no `log.entries` array".into() });
+            return Err(FrameError {
+                offset: 0,
+                message: "not a HAR file: no `log.entries` array".into(),
+            });
         }
         Ok(())
     }
 
     fn error(&self, message: &str) -> FrameError {
-        FrameError { offset: self.offset, message: message.to_string() }
+        FrameError {
+            offset: self.offset,
+            message: message.to_string(),
+        }
     }
 
     /// Reject invalid UTF-8 anywhere (JSON text is UTF-8), carrying a split character over.
@@ -236,7 +244,8 @@ impl Framer {
         match std::str::from_utf8(&chunk[start..]) {
             Ok(_) => Ok(()),
             Err(e) if e.error_len().is_none() => {
-                self.utf8_carry.extend_from_slice(&chunk[start + e.valid_up_to()..]);
+                self.utf8_carry
+                    .extend_from_slice(&chunk[start + e.valid_up_to()..]);
                 Ok(())
             }
             Err(e) => Err(FrameError {
@@ -247,7 +256,7 @@ impl Framer {
     }
 
     /// Inside a string: copy (when capturing) up to the next quote or backslash.
-    fn string_run(&mut self, chunk: &[u8], i: usize) -> usize {
+    fn string_run(&mut self, chunk: &[u8], i: usize, out: &mut dyn FnMut(Framed<'_>)) -> usize {
         if self.escape {
             self.escape = false;
             self.push_string_bytes(&chunk[i..i + 1], true);
@@ -255,7 +264,10 @@ impl Framer {
             return i + 1;
         }
         let rest = &chunk[i..];
-        let n = rest.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(rest.len());
+        let n = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
         self.push_string_bytes(&rest[..n], false);
         self.offset += n as u64;
         if n == rest.len() {
@@ -278,6 +290,7 @@ impl Framer {
                 self.expect = Expect::Colon;
             } else {
                 self.value_done();
+                self.emit_if_complete(out);
             }
         }
         i + n + 1
@@ -286,7 +299,8 @@ impl Framer {
     fn push_string_bytes(&mut self, bytes: &[u8], escape_part: bool) {
         if self.reading_key && self.capture.is_none() {
             if self.key.len() < 256 {
-                self.key.extend_from_slice(&bytes[..bytes.len().min(256 - self.key.len())]);
+                self.key
+                    .extend_from_slice(&bytes[..bytes.len().min(256 - self.key.len())]);
             }
             return;
         }
@@ -495,11 +509,18 @@ impl Framer {
         let c = self.capture.take().expect("capture");
         if c.oversize {
             if let Part::Entry(index) = c.part {
-                out(Framed::Oversize { index, offset: c.offset });
+                out(Framed::Oversize {
+                    index,
+                    offset: c.offset,
+                });
             }
             return;
         }
-        out(Framed::Value { part: c.part, offset: c.offset, json: &c.buf });
+        out(Framed::Value {
+            part: c.part,
+            offset: c.offset,
+            json: &c.buf,
+        });
         let mut buf = c.buf;
         buf.clear();
         self.spare = buf;
@@ -516,5 +537,91 @@ fn utf8_len(first: u8) -> usize {
         0xE0..=0xEF => 3,
         0xF0..=0xF7 => 4,
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frame `doc` fed in chunks of `chunk` bytes; returns (part, json) pairs or the error.
+    fn frame(doc: &[u8], chunk: usize) -> Result<Vec<(Part, String)>, FrameError> {
+        let mut f = Framer::new();
+        let mut got = Vec::new();
+        let mut push = |x: Framed<'_>| match x {
+            Framed::Value { part, json, .. } => got.push((part, String::from_utf8(json.to_vec()).unwrap())),
+            Framed::Oversize { index, .. } => got.push((Part::Entry(index), "OVERSIZE".into())),
+        };
+        for c in doc.chunks(chunk.max(1)) {
+            f.feed(c, &mut push)?;
+        }
+        f.finish(&mut push)?;
+        Ok(got)
+    }
+
+    const DOC: &str = r#"{ "log" : { "version":"1.2", "creator": {"name":"Firefox","version":"128"},
+        "pages": [ {"id":"p","title":"https://app.test/"} ],
+        "entries": [ {"a": [1, 2.5e3, true, null], "s": "q\"\\é\u00e9"}, {}, "x", 7 ],
+        "comment": "entries: [ not these ]" } }"#;
+
+    #[test]
+    fn finds_entries_pages_and_creator_whatever_the_chunking() {
+        let expected = frame(DOC.as_bytes(), DOC.len()).unwrap();
+        assert_eq!(
+            expected,
+            vec![
+                (Part::Creator, r#"{"name":"Firefox","version":"128"}"#.to_string()),
+                (
+                    Part::Pages,
+                    r#"[{"id":"p","title":"https://app.test/"}]"#.to_string()
+                ),
+                (
+                    Part::Entry(0),
+                    r#"{"a":[1,2.5e3,true,null],"s":"q\"\\é\u00e9"}"#.to_string()
+                ),
+                (Part::Entry(1), "{}".to_string()),
+                (Part::Entry(2), r#""x""#.to_string()),
+                (Part::Entry(3), "7".to_string()),
+            ]
+        );
+        for chunk in 1..DOC.len() {
+            assert_eq!(
+                frame(DOC.as_bytes(), chunk).unwrap(),
+                expected,
+                "chunk size {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_strings_are_cut_at_a_character_boundary_and_stay_valid_json() {
+        let body = "é".repeat(MAX_STRING) + &"\\u00e9".repeat(10);
+        let doc = format!(r#"{{"log":{{"entries":[{{"text":"{body}","after":1}}]}}}}"#);
+        let got = frame(doc.as_bytes(), 4096).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&got[0].1).expect("still JSON");
+        assert!(v["text"].as_str().unwrap().len() <= MAX_STRING);
+        assert_eq!(v["after"], 1);
+    }
+
+    #[test]
+    fn structural_problems_are_errors_with_offsets() {
+        let cut = &DOC.as_bytes()[..DOC.find(r#""s""#).unwrap()];
+        let err = frame(cut, 7).unwrap_err();
+        assert!(err.message.contains("truncated JSON"), "{err}");
+        assert!(err.message.contains("entry 0"), "{err}");
+        assert!(frame(br#"{"log":{}}"#, 3)
+            .unwrap_err()
+            .message
+            .contains("no `log.entries`"));
+        assert!(frame(b"[]", 3).unwrap_err().message.contains("not a JSON object"));
+        assert!(frame(b"{\"log\":{\"entries\":[]}} x", 3)
+            .unwrap_err()
+            .message
+            .contains("trailing data"));
+        let bad = frame(b"{\"log\":{\"entries\":[\"\xc3\x28\"]}}", 5).unwrap_err();
+        assert_eq!((bad.message.as_str(), bad.offset), ("invalid UTF-8", 20));
+        assert!(frame(b"{\"log\":{\"entries\":[1 2]}}", 5).is_err());
+        assert!(frame(b"{\"log\":{\"entries\":[}]}}", 5).is_err());
+        assert!(frame(&vec![b'['; MAX_DEPTH + 5], 5).is_err());
     }
 }

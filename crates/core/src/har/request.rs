@@ -86,8 +86,10 @@ pub fn is_cors_mode(e: &Entry) -> bool {
 /// The entry is the page itself (a navigation): its URL gives the page origin.
 pub fn is_document(e: &Entry) -> bool {
     e.resource_type.as_deref() == Some("document")
-        || e.request_header("sec-fetch-mode").is_some_and(|m| m.eq_ignore_ascii_case("navigate"))
-        || e.request_header("sec-fetch-dest").is_some_and(|d| d.eq_ignore_ascii_case("document"))
+        || e.request_header("sec-fetch-mode")
+            .is_some_and(|m| m.eq_ignore_ascii_case("navigate"))
+        || e.request_header("sec-fetch-dest")
+            .is_some_and(|d| d.eq_ignore_ascii_case("document"))
 }
 
 /// fetch() or XHR, from Chrome's resource type.
@@ -140,7 +142,8 @@ fn browser_added(lower: &str) -> bool {
 pub fn script_headers(e: &Entry, acrh: Option<&[String]>, recorder: Engine) -> HeaderList {
     let profile = BrowserProfile::of(recorder);
     let disable_cache = e.request_header("pragma").is_some_and(|v| v.trim() == "no-cache")
-        && e.request_header("cache-control").is_some_and(|v| v.trim() == "no-cache");
+        && e.request_header("cache-control")
+            .is_some_and(|v| v.trim() == "no-cache");
     let mut out: HeaderList = Vec::new();
     for (name, value) in &e.request_headers {
         let lower = name.to_ascii_lowercase();
@@ -149,7 +152,7 @@ pub fn script_headers(e: &Entry, acrh: Option<&[String]>, recorder: Engine) -> H
         }
         let safelisted = matches!(header_verdict(name, value, profile), HeaderVerdict::Safelisted);
         match acrh {
-            Some(listed) if !safelisted && !listed.iter().any(|l| *l == lower) => continue,
+            Some(listed) if !safelisted && !listed.contains(&lower) => continue,
             _ => out.push((name.clone(), value.clone())),
         }
     }
@@ -177,7 +180,11 @@ pub fn credentials(e: &Entry, acrh: Option<&[String]>) -> (Credentials, Credenti
 
 /// Lowercase names in an Access-Control-Request-Headers value.
 pub fn parse_acrh(value: &str) -> Vec<String> {
-    value.split(',').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect()
+    value
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Which engine produced the HAR, from `log.creator` / `log.browser` names.
@@ -204,7 +211,10 @@ mod tests {
             pageref: None,
             method: "PUT".into(),
             url: "https://api.test/x".into(),
-            request_headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            request_headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
             status: 0,
             status_text: String::new(),
             response_headers: Vec::new(),
@@ -230,7 +240,10 @@ mod tests {
         ]);
         let listed = vec!["content-type".to_string()];
         let h = script_headers(&e, Some(&listed), Engine::Chromium);
-        assert_eq!(h, vec![("Content-Type".to_string(), "application/json".to_string())]);
+        assert_eq!(
+            h,
+            vec![("Content-Type".to_string(), "application/json".to_string())]
+        );
         let h = script_headers(&e, None, Engine::Chromium);
         assert_eq!(h.len(), 2);
     }
@@ -238,7 +251,10 @@ mod tests {
     #[test]
     fn a_missing_cookie_is_not_proof_of_no_credentials() {
         let (mode, basis) = credentials(&entry(&[]), None);
-        assert_eq!((mode, basis), (Credentials::SameOrigin, CredentialsBasis::NotRecorded));
+        assert_eq!(
+            (mode, basis),
+            (Credentials::SameOrigin, CredentialsBasis::NotRecorded)
+        );
         let (mode, _) = credentials(&entry(&[("Cookie", "sid=1")]), None);
         assert_eq!(mode, Credentials::Include);
         let listed = vec!["authorization".to_string()];

@@ -156,9 +156,21 @@ pub struct SummaryBuilder {
 
 /// `/items/123/parts/9f8e…` → `/items/{id}/parts/{id}`.
 pub fn path_template(url: &str) -> (String, String) {
-    let Ok(u) = Url::parse(url) else { return ("(invalid URL)".into(), url.chars().take(80).collect()) };
+    let Ok(u) = Url::parse(url) else {
+        return ("(invalid URL)".into(), url.chars().take(80).collect());
+    };
     let origin = Origin::of_url(&u).serialize();
-    let path: Vec<String> = u.path().split('/').map(|seg| if is_id(seg) { "{id}".to_string() } else { seg.to_string() }).collect();
+    let path: Vec<String> = u
+        .path()
+        .split('/')
+        .map(|seg| {
+            if is_id(seg) {
+                "{id}".to_string()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect();
     (origin, path.join("/"))
 }
 
@@ -167,7 +179,11 @@ fn is_id(seg: &str) -> bool {
     let hex = seg.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
     (!seg.is_empty() && digits == seg.len())
         || (seg.len() >= 16 && hex && digits > 0)
-        || (seg.len() >= 20 && digits >= 4 && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        || (seg.len() >= 20
+            && digits >= 4
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
 const BROWSERS: [Engine; 3] = Engine::BROWSERS;
@@ -200,11 +216,13 @@ impl SummaryBuilder {
         if !self.endpoints.contains_key(&key) && self.endpoints.len() >= MAX_ENDPOINTS {
             key = (key.0, "*".into(), "(other)".into());
         }
-        self.endpoints.entry(key.clone()).or_insert_with(|| EndpointSummary {
-            method: key.1.clone(),
-            path: key.2.clone(),
-            ..EndpointSummary::default()
-        })
+        self.endpoints
+            .entry(key.clone())
+            .or_insert_with(|| EndpointSummary {
+                method: key.1.clone(),
+                path: key.2.clone(),
+                ..EndpointSummary::default()
+            })
     }
 
     /// Record an analysed request; `failure` is its failure kind, if it failed.
@@ -231,23 +249,42 @@ impl SummaryBuilder {
         if !self.preflight_endpoints.contains_key(&key) && self.preflight_endpoints.len() >= MAX_ENDPOINTS {
             key = (origin.clone(), "*".into(), "(other)".into());
         }
-        let ep = self.preflight_endpoints.entry(key.clone()).or_insert_with(|| PreflightEndpoint {
-            origin: key.0.clone(),
-            method: key.1.clone(),
-            path: key.2.clone(),
-            savings: BROWSERS.iter().map(|&b| (b.name(), Saving { max_age_cap: cap_of(b), ..Saving::default() })).collect(),
-            ..PreflightEndpoint::default()
-        });
+        let ep = self
+            .preflight_endpoints
+            .entry(key.clone())
+            .or_insert_with(|| PreflightEndpoint {
+                origin: key.0.clone(),
+                method: key.1.clone(),
+                path: key.2.clone(),
+                savings: BROWSERS
+                    .iter()
+                    .map(|&b| {
+                        (
+                            b.name(),
+                            Saving {
+                                max_age_cap: cap_of(b),
+                                ..Saving::default()
+                            },
+                        )
+                    })
+                    .collect(),
+                ..PreflightEndpoint::default()
+            });
         ep.preflights += 1;
         ep.time_ms += time;
         if ep.max_age.is_none() {
-            ep.max_age = p.response_header("access-control-max-age").map(|v| v.trim().to_string());
+            ep.max_age = p
+                .response_header("access-control-max-age")
+                .map(|v| v.trim().to_string());
         }
         let Some(now) = p.started_ms else { return };
         if self.cache.len() >= MAX_CACHE_KEYS {
             self.cache.clear();
         }
-        let last = self.cache.entry((page_origin.to_string(), p.url.clone())).or_insert([None; 3]);
+        let last = self
+            .cache
+            .entry((page_origin.to_string(), p.url.clone()))
+            .or_insert([None; 3]);
         for (i, &b) in BROWSERS.iter().enumerate() {
             let cap_ms = cap_of(b) as f64 * 1000.0;
             match last[i] {
@@ -264,7 +301,11 @@ impl SummaryBuilder {
     /// Count a preflight no request claimed.
     pub fn unpaired_preflight(&mut self, p: &Entry) {
         self.s.unpaired_preflights += 1;
-        let method = p.request_header("access-control-request-method").unwrap_or("OPTIONS").trim().to_string();
+        let method = p
+            .request_header("access-control-request-method")
+            .unwrap_or("OPTIONS")
+            .trim()
+            .to_string();
         let origin = p.request_header("origin").unwrap_or("").to_string();
         self.preflight(p, &origin, &method);
     }
@@ -273,7 +314,10 @@ impl SummaryBuilder {
     pub fn finish(mut self) -> (Summary, Vec<Skipped>) {
         let mut origins: BTreeMap<String, OriginSummary> = BTreeMap::new();
         for ((origin, _, _), ep) in self.endpoints {
-            let o = origins.entry(origin.clone()).or_insert_with(|| OriginSummary { origin, ..OriginSummary::default() });
+            let o = origins.entry(origin.clone()).or_insert_with(|| OriginSummary {
+                origin,
+                ..OriginSummary::default()
+            });
             o.requests += ep.requests;
             o.preflights += ep.preflights;
             o.failures += ep.failures;
@@ -281,13 +325,28 @@ impl SummaryBuilder {
         }
         let mut origins: Vec<OriginSummary> = origins.into_values().collect();
         for o in &mut origins {
-            o.endpoints.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| (&a.path, &a.method).cmp(&(&b.path, &b.method))));
+            o.endpoints.sort_by(|a, b| {
+                b.requests
+                    .cmp(&a.requests)
+                    .then_with(|| (&a.path, &a.method).cmp(&(&b.path, &b.method)))
+            });
         }
         origins.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.origin.cmp(&b.origin)));
         self.s.origins = origins;
         let cost = &mut self.s.preflight_cost;
         cost.suggested_max_age = 7200;
-        cost.savings = BROWSERS.iter().map(|&b| (b.name(), Saving { max_age_cap: cap_of(b), ..Saving::default() })).collect();
+        cost.savings = BROWSERS
+            .iter()
+            .map(|&b| {
+                (
+                    b.name(),
+                    Saving {
+                        max_age_cap: cap_of(b),
+                        ..Saving::default()
+                    },
+                )
+            })
+            .collect();
         let mut eps: Vec<PreflightEndpoint> = self.preflight_endpoints.into_values().collect();
         for ep in &eps {
             for (name, s) in &ep.savings {
@@ -296,7 +355,11 @@ impl SummaryBuilder {
                 total.time_saved_ms += s.time_saved_ms;
             }
         }
-        eps.sort_by(|a, b| b.time_ms.total_cmp(&a.time_ms).then_with(|| (&a.origin, &a.path).cmp(&(&b.origin, &b.path))));
+        eps.sort_by(|a, b| {
+            b.time_ms
+                .total_cmp(&a.time_ms)
+                .then_with(|| (&a.origin, &a.path).cmp(&(&b.origin, &b.path)))
+        });
         round_ms(&mut cost.time_ms);
         for s in cost.savings.values_mut() {
             round_ms(&mut s.time_saved_ms);
@@ -328,7 +391,10 @@ mod tests {
     #[test]
     fn ids_are_folded_in_endpoint_paths() {
         assert_eq!(path_template("https://api.test/items/123?x=1").1, "/items/{id}");
-        assert_eq!(path_template("https://api.test/u/550e8400-e29b-41d4-a716-446655440000/p").1, "/u/{id}/p");
+        assert_eq!(
+            path_template("https://api.test/u/550e8400-e29b-41d4-a716-446655440000/p").1,
+            "/u/{id}/p"
+        );
         assert_eq!(path_template("https://api.test/items/list").1, "/items/list");
         assert_eq!(path_template("https://api.test:8443/").0, "https://api.test:8443");
     }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Fuzz cors-doctor's parsers and core evaluation (fuzz/, its own cargo workspace; issue 8).
+#
+#   scripts/fuzz.sh [SECONDS]     run every target for SECONDS (default 60) with cargo-fuzz
+#                                 (libFuzzer + ASan); FUZZ_JOBS=N runs N targets at once;
+#                                 FUZZ_TARGETS="a b" picks targets
+#   scripts/fuzz.sh --smoke       no cargo-fuzz, no nightly: build the targets on stable without
+#                                 instrumentation, replay every committed crash input and seed, then
+#                                 a few thousand random inputs each. This is what CI runs.
+#
+# Only the stable toolchain exists here; RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly flags
+# (-Zsanitizer=address). Install cargo-fuzz with `cargo install cargo-fuzz --locked`.
+# A crash leaves its input in fuzz/artifacts/<target>/; commit it to fuzz/regressions/<target>/.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+
+targets="${FUZZ_TARGETS:-header_lists origin classify explain evaluate har}"
+
+inputs_for() {
+  local dirs=()
+  for d in "regressions/$1" "seeds/$1"; do
+    if [ -d "$d" ] && [ -n "$(ls -A "$d")" ]; then dirs+=("$d"); fi
+  done
+  echo "${dirs[@]:-}"
+}
+
+if [ "${1:-}" = "--smoke" ]; then
+  cargo build --release --locked --bins
+  for t in $targets; do
+    replay=$(inputs_for "$t")
+    if [ -n "$replay" ]; then
+      # shellcheck disable=SC2086
+      "target/release/$t" -runs=0 $replay
+    fi
+    "target/release/$t" -runs="${FUZZ_SMOKE_RUNS:-3000}" -seed=1 -max_len=4096 2>&1 | tail -n 1
+  done
+  echo "fuzz smoke: every target replayed its regressions and ran"
+  exit 0
+fi
+
+seconds="${1:-60}"
+export RUSTC_BOOTSTRAP=1
+cargo fuzz build -O
+
+run_one() {
+  local t=$1
+  mkdir -p "corpus/$t" "artifacts/$t"
+  # shellcheck disable=SC2046
+  cargo fuzz run -O "$t" "corpus/$t" $(inputs_for "$t") -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 \
+    >"artifacts/$t/log.txt" 2>&1 && echo "$t: ok" || echo "$t: FAILED (see fuzz/artifacts/$t/log.txt)"
+}
+
+jobs="${FUZZ_JOBS:-1}"
+running=0
+for t in $targets; do
+  run_one "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
