@@ -14,11 +14,12 @@ use crate::cmd::check::report::{CheckReport, ExchangeOut, FailureOut, Pair};
 /// Render the whole report.
 pub(crate) fn render(r: &CheckReport, p: Painter) -> String {
     let mut out = String::new();
-    let sections: [fn(&CheckReport, Painter, &mut String); 8] = [
+    let sections: [fn(&CheckReport, Painter, &mut String); 9] = [
         header,
         root_cause,
         request_type,
         exchanges,
+        credentials,
         browsers,
         findings,
         fix,
@@ -292,6 +293,33 @@ fn canonical(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("-")
+}
+
+fn credentials(r: &CheckReport, p: Painter, out: &mut String) {
+    if !r.classification.cross_origin {
+        return;
+    }
+    let _ = writeln!(out, "{}", p.paint(Style::Title, "Credentials"));
+    let text = match r.request.credentials {
+        "include" => {
+            let acac = r.exchanges.iter().filter(|e| e.kind != "probe").filter_map(|e| e.response.as_ref()).find_map(|resp| {
+                resp.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("access-control-allow-credentials")).map(|[_, v]| v.clone())
+            });
+            let seen = acac.map_or("the server sent no Access-Control-Allow-Credentials".to_string(), |v| {
+                format!("the server sent Access-Control-Allow-Credentials: {}", esc(&v))
+            });
+            format!(
+                "include: cookies and HTTP auth go with the request (never with the preflight). The response is only \
+                 shared if Access-Control-Allow-Origin names the origin exactly and Access-Control-Allow-Credentials \
+                 is exactly true; {seen}."
+            )
+        }
+        "omit" => "omit: no cookies or HTTP auth are sent.".to_string(),
+        _ => "same-origin (the fetch() default): no cookies go to another origin; add credentials: 'include' in \
+              the frontend if this API needs the session cookie."
+            .to_string(),
+    };
+    let _ = writeln!(out, "   {text}\n");
 }
 
 fn browser_label(engine: &str) -> &'static str {

@@ -6,10 +6,11 @@
 //! Chromium — a fresh browser context per case, so no preflight-cache entry or cookie leaks — and
 //! once through `cors-doctor check --browser chromium --send-actual --format json`, against the
 //! same in-process lab, then fails on any difference in outcome, error name, console CORS line,
-//! preflight sent, Access-Control-Request-Method and -Headers, actual request sent or exposed
-//! headers, printing a case × field × Chromium × cors-doctor table. It also checks each scenario's
-//! own `expected.chromium_error` against the browser. Without Chromium it prints one loud SKIPPED
-//! line and passes, unless `CORS_DOCTOR_REQUIRE_BROWSER=1` (set by `.ci/run`).
+//! preflight sent, Access-Control-Request-Method and -Headers, actual request sent, the `Origin`
+//! of every request, or exposed headers, printing a case × field × Chromium × cors-doctor table.
+//! It also checks each scenario's own `expected.chromium_error` against the browser. Without
+//! Chromium it prints one loud SKIPPED line and passes, unless `CORS_DOCTOR_REQUIRE_BROWSER=1`
+//! (set by `.ci/run`).
 //!
 //! Run it alone with `cargo test --test integration browser -- --nocapture`; set
 //! `CORS_DOCTOR_PARITY_VERBOSE=1` to see every case's fields and Chromium's whole console.
@@ -217,8 +218,8 @@ impl Tally {
             }
         }
         if !self.lab_mismatches.is_empty() {
-            out.push_str("\nlab catalogue expectation vs real Chromium (field | chromium | lab expects):\n");
-            out.push_str(&table(&self.lab_mismatches));
+            out.push_str("\nlab catalogue (expected.blocked / expected.chromium_error) vs real Chromium:\n");
+            out.push_str(&table("lab catalogue expects", &self.lab_mismatches));
         }
         if !self.not_compared.is_empty() {
             out.push_str("\nnot compared (cors-doctor gave nothing comparable):\n");
@@ -228,7 +229,7 @@ impl Tally {
         }
         if !self.mismatches.is_empty() {
             out.push_str("\nChromium vs cors-doctor mismatches:\n");
-            out.push_str(&table(&self.mismatches));
+            out.push_str(&table("cors-doctor", &self.mismatches));
         }
         out.push_str(&format!(
             "\nbrowser parity: {} cases, {} agree; {} field mismatches, {} not compared, {} lab expectation \

@@ -103,12 +103,21 @@ const FORBIDDEN_NAMES: &[&str] = &[
     "via",
 ];
 
+fn is_forbidden_name(name: &str) -> bool {
+    // Every forbidden name is 2..=30 bytes: skip the scan for anything else.
+    (2..=30).contains(&name.len())
+        && FORBIDDEN_NAMES
+            .iter()
+            .any(|f| f.len() == name.len() && f.eq_ignore_ascii_case(name))
+}
+
 const METHOD_OVERRIDES: &[&str] = &["x-http-method", "x-http-method-override", "x-method-override"];
 
 /// Fetch "forbidden request-header" (scripts cannot set these; they never reach the list).
 pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
-    let starts = |p: &str| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p);
-    if starts("proxy-") || starts("sec-") || FORBIDDEN_NAMES.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+    let starts =
+        |p: &str| name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if starts("proxy-") || starts("sec-") || is_forbidden_name(name) {
         return true;
     }
     METHOD_OVERRIDES.iter().any(|m| m.eq_ignore_ascii_case(name))
@@ -240,7 +249,7 @@ fn mime_essence_is_safelisted(value: &str) -> bool {
     })
 }
 
-/// Fetch "simple range header value": `bytes=` start `-` [end], one range, no whitespace,
+/// Fetch "simple range header value": `bytes=START-[END]`, one range, no whitespace,
 /// start ≤ end (numbers that overflow 64 bits are rejected, as engines do).
 pub fn is_simple_range(value: &str) -> bool {
     let Some(spec) = value.strip_prefix("bytes=") else {
@@ -314,9 +323,13 @@ pub fn is_cross_origin(req: &CorsRequest) -> bool {
 
 /// Classifies a script's request for `engine`: the preflight decision with its reasons.
 pub fn classify(req: &CorsRequest, engine: Engine) -> Classification {
-    let profile = BrowserProfile::of(engine);
+    classify_with(req, BrowserProfile::of(engine), is_cross_origin(req))
+}
+
+/// [`classify`] when the caller already knows whether the request is cross-origin.
+pub fn classify_with(req: &CorsRequest, profile: &BrowserProfile, cross_origin: bool) -> Classification {
     let method = normalize_method(&req.method);
-    if !is_cross_origin(req) {
+    if !cross_origin {
         return Classification {
             preflight: false,
             reasons: Vec::new(),

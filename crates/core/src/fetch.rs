@@ -11,7 +11,7 @@
 use crate::cache::{CacheQuery, PreflightCache};
 use crate::check::cors_check;
 use crate::classify::{
-    classify, is_forbidden_method, is_forbidden_request_header, needs_preflight, unsafe_header_names,
+    classify_with, is_forbidden_method, is_forbidden_request_header, needs_preflight, unsafe_header_names,
     Classification,
 };
 use crate::exposure::{basic_header_names, exposed_header_names};
@@ -103,9 +103,13 @@ impl Fetch {
 
     /// A fetch that starts from `cache` (a copy) at time `now_s` (the caller's clock).
     pub fn with_cache(req: CorsRequest, engine: Engine, cache: &PreflightCache, now_s: f64) -> Fetch {
-        let classification = classify(&req, engine);
+        let profile = BrowserProfile::of(engine);
         let page = Origin::parse(&req.origin).unwrap_or(Origin::Opaque);
         let parsed = Url::parse(&req.url).ok();
+        let cross_origin = parsed
+            .as_ref()
+            .is_none_or(|u| !page.same_origin(&Origin::of_url(u)));
+        let classification = classify_with(&req, profile, cross_origin);
         let cur = parsed.map(|url| Current {
             url,
             method: classification.method.clone(),
@@ -122,7 +126,7 @@ impl Fetch {
                 .as_ref()
                 .map_or_else(|| req.url.clone(), |c| c.url.to_string()),
             unsafe_names: classification.unsafe_header_names.clone(),
-            profile: BrowserProfile::of(engine),
+            profile,
             classification,
             cache: cache.clone(),
             now_s,

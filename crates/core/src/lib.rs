@@ -5,6 +5,24 @@
 //! per-browser verdicts, failures with each browser's own wording, findings and fixes.
 //!
 //! Browser differences are data ([`profile::BrowserProfile`]), never scattered conditionals.
+//!
+//! Fetch Standard concept → where it lives:
+//!
+//! | Fetch concept | function |
+//! |---|---|
+//! | origin, same origin, same site | [`origin::Origin`] |
+//! | CORS-safelisted method, method normalize, forbidden method | [`classify::is_cors_safelisted_method`], [`classify::normalize_method`], [`classify::is_forbidden_method`] |
+//! | CORS-safelisted request-header, CORS-unsafe request-header names | [`classify::header_verdict`], [`classify::unsafe_header_names`] |
+//! | forbidden request-header | [`classify::is_forbidden_request_header`] |
+//! | the preflight decision (main fetch step 5, HTTP fetch step 5) | [`classify::classify`], [`cache::PreflightCache::satisfies`] |
+//! | CORS-preflight fetch: request | [`preflight::build_preflight`] |
+//! | CORS-preflight fetch: response validation, Max-Age | [`preflight::evaluate_preflight`], [`preflight::effective_max_age`] |
+//! | CORS check | [`check::cors_check`] |
+//! | HTTP-redirect fetch, redirect-taint | [`redirect::follow`] |
+//! | CORS filtered response, Access-Control-Expose-Headers | [`exposure::exposed_header_names`] |
+//! | CORS-preflight cache | [`cache::PreflightCache`] |
+//! | main fetch / HTTP fetch driver | [`fetch::Fetch`], [`fetch::evaluate`] |
+//! | each browser's words for a failure | [`model::Failure::code`], [`model::Failure::error_name`], [`model::Failure::console_lines`] |
 
 pub mod model;
 

@@ -159,6 +159,18 @@ pub fn find_audit_target(name: &str) -> Option<&'static AuditTarget> {
     TARGETS.iter().find(|t| t.name == name)
 }
 
+/// `/audit/`: one line per target — name, expected findings (or `correct`), summary.
+pub fn index_text() -> String {
+    let mut out = format!("# audit targets; audit them as Host: {AUDIT_HOST} with Cookie: {AUDIT_COOKIE}\n");
+    for t in TARGETS {
+        let expected: Vec<String> = t.expected.iter().map(|(c, s)| format!("{c}:{s}")).collect();
+        let expected = if expected.is_empty() { "correct".to_owned() } else { expected.join(",") };
+        let https = if t.https_only { " (https only)" } else { "" };
+        out.push_str(&format!("{}\t{expected}{https}\t{}\n", t.name, t.summary));
+    }
+    out
+}
+
 /// What a policy looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PolicyRequest<'a> {

@@ -57,6 +57,9 @@ fn scenario_response(req: &RequestHead, path: &str, host: &str, allowed: &[Strin
 fn audit_response(req: &RequestHead, path: &str, host: &str) -> Response {
     let name = path.trim_start_matches("/audit/");
     let name = name.strip_suffix('/').unwrap_or(name);
+    if name.is_empty() {
+        return plain(200, "OK", &crate::audit::index_text());
+    }
     let Some(target) = crate::audit::find_audit_target(name) else {
         return plain(404, "Not Found", "no such audit target; see cors_doctor_lab::audit_targets()\n");
     };

@@ -13,6 +13,7 @@ use crate::respond::{self, Response};
 use crate::template::DEFAULT_ALLOWED;
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
@@ -89,10 +90,17 @@ struct Shared {
     local: SocketAddr,
     limits: Limits,
     log: Mutex<VecDeque<LoggedRequest>>,
+    /// Requests answered since start (not capped like the log).
+    served: AtomicU64,
 }
 
 impl Shared {
     fn handle(&self, req: &RequestHead, body_len: usize) -> Response {
+        let served = self.served.fetch_add(1, Ordering::Relaxed) + 1;
+        if req.path() == "/__requests" {
+            // For benchmarks: how many requests the lab answered, this one included; not logged.
+            return respond::plain(200, "OK", &format!("{served}\n"));
+        }
         self.record(req, body_len);
         let local = self.local.to_string();
         let host = req.header("host").unwrap_or(&local);
@@ -176,6 +184,7 @@ impl Lab {
             local: addr,
             limits,
             log: Mutex::new(VecDeque::new()),
+            served: AtomicU64::new(0),
         });
         let (shutdown, rx) = watch::channel(false);
         tokio::spawn(accept_loop(listener, Arc::clone(&shared), rx));
@@ -217,6 +226,12 @@ impl Lab {
     pub fn requests(&self) -> Vec<LoggedRequest> {
         let log = self.shared.log.lock().unwrap_or_else(PoisonError::into_inner);
         log.iter().cloned().collect()
+    }
+
+    /// Requests answered since the lab started (every route, not capped like [`Lab::requests`];
+    /// also served as text at `/__requests`).
+    pub fn requests_served(&self) -> u64 {
+        self.shared.served.load(Ordering::Relaxed)
     }
 
     /// Forgets the logged requests.

@@ -57,6 +57,12 @@ const GET: Variant = Variant {
     redirect: "follow",
     body: None,
 };
+/// `text/plain;charset=utf-8;x=` padded to 129 bytes: one byte over the safelisted-value limit.
+const CT_129: &str = concat!(
+    "text/plain;charset=utf-8;x=",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+);
 const JSON_BODY: Option<&str> = Some("{\"qty\":1}");
 
 /// Variants and the scenarios they are aimed at. The targets' replies (crates/lab/src/catalogue.rs)
@@ -192,6 +198,24 @@ const VARIANTS: &[(&[&str], Variant)] = &[
         Variant {
             label: "user-agent",
             headers: &[("User-Agent", "parity/1.0")],
+            ..GET
+        },
+    ),
+    (
+        &["simple-get-allowed"],
+        Variant {
+            label: "accept-with-quote",
+            headers: &[("Accept", "application/json; q=\"1\"")],
+            ..GET
+        },
+    ),
+    (
+        &["simple-get-allowed"],
+        Variant {
+            label: "content-type-129-bytes",
+            method: "POST",
+            headers: &[("Content-Type", CT_129)],
+            body: Some("hello"),
             ..GET
         },
     ),
@@ -398,6 +422,7 @@ mod tests {
         names.dedup();
         assert_eq!(before, names.len(), "duplicate case names");
         assert!(cases.len() > catalogue().len());
+        assert_eq!(CT_129.len(), 129);
         assert_eq!(missing_targets(), Vec::<&str>::new());
     }
 }

@@ -33,6 +33,10 @@ impl Cdp {
     pub(crate) fn connect(port: u16, path: &str) -> Result<Cdp, String> {
         let stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
         stream.set_nodelay(true).ok();
+        // Bounds the handshake too: a timed-out read fails it instead of hanging.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .map_err(|e| e.to_string())?;
         let url = format!("ws://127.0.0.1:{port}{path}");
         let (ws, _) =
             tungstenite::client(url.as_str(), stream).map_err(|e| format!("websocket handshake: {e}"))?;

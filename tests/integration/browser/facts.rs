@@ -141,10 +141,11 @@ pub(crate) fn differences(chromium: &Facts, doctor: &Facts) -> Vec<(&'static str
         .collect()
 }
 
-/// A plain-text table of `(case, field, chromium, cors-doctor)` rows. Two long values that share
-/// a long beginning (console lines) are shown from a little before the first difference.
-pub(crate) fn table(rows: &[(String, &'static str, String, String)]) -> String {
-    let head = ("case", "field", "chromium", "cors-doctor");
+/// A plain-text table of `(case, field, chromium, other)` rows; `other` names the last column.
+/// Two long values that share a long beginning (console lines) are shown from a little before
+/// the first difference.
+pub(crate) fn table(other: &str, rows: &[(String, &'static str, String, String)]) -> String {
+    let head = ("case", "field", "chromium", other);
     let w0 = rows
         .iter()
         .map(|r| r.0.chars().count())

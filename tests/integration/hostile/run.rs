@@ -129,7 +129,7 @@ fn kill_tree(child: &mut Child) {
 /// `/usr/bin/time -o` writes "Command exited with non-zero status N" before the number.
 fn peak(path: &Path) -> Option<u64> {
     let text = std::fs::read_to_string(path).ok()?;
-    text.lines().filter_map(|l| l.trim().parse().ok()).last()
+    text.lines().filter_map(|l| l.trim().parse().ok()).next_back()
 }
 
 /// Which characters count as unsafe.

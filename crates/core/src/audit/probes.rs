@@ -231,7 +231,10 @@ pub(crate) fn preflights(target: &Target, options: &Options, observed: &[Observe
 pub(crate) fn session_rechecks(target: &Target, observed: &[Observed]) -> Vec<Probe> {
     let mut out: Vec<Probe> = Vec::new();
     for hit in rules::get_hits(target, observed, true) {
-        let p = Probe { session: false, ..hit.probe.clone() };
+        let p = Probe {
+            session: false,
+            ..hit.probe.clone()
+        };
         if !out.contains(&p) {
             out.push(p);
         }

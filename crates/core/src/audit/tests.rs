@@ -167,7 +167,9 @@ fn each_bypass_class_is_named() {
         (
             "subdomain",
             Box::new(|p: &Probe| {
-                p.origin.starts_with("https://") && host_of(&p.origin).ends_with(".bank.com") && !p.origin.contains("api.bank.com.")
+                p.origin.starts_with("https://")
+                    && host_of(&p.origin).ends_with(".bank.com")
+                    && !p.origin.contains("api.bank.com.")
             }),
             vec![("any-subdomain", Severity::Medium)],
         ),

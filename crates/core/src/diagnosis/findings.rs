@@ -2,8 +2,9 @@
 //!
 //! Rules never decide the verdict (the engine does); they say why, and what else is worth knowing.
 
-use super::headers::{all_values, combined};
+use super::combined;
 use super::{Finding, Input, Role, Severity};
+use crate::http::values as all_values;
 use crate::model::{Credentials, Engine, ObservedResponse, Outcome};
 use crate::origin::Origin;
 
@@ -239,7 +240,7 @@ fn origin_near_miss(input: &Input<'_>) -> Vec<Finding> {
         .iter()
         .filter(|o| o.role != Role::Probe)
         .filter_map(|o| o.response)
-        .filter_map(|r| acao(r))
+        .filter_map(acao)
         .find_map(|v| near_miss(&v, origin).map(|why| (v, why)));
     let Some((value, why)) = seen else {
         return Vec::new();

@@ -6,15 +6,13 @@
 //! a "CORS error" is an error response that skipped the CORS middleware, so that is checked first.
 
 mod findings;
-mod headers;
 mod root_cause;
 
 use serde::Serialize;
 
-use crate::model::{CorsRequest, ObservedResponse, OutgoingRequest, Verdict};
+use crate::model::{CorsRequest, HeaderList, ObservedResponse, OutgoingRequest, Verdict};
 
 pub use findings::{needs_from, ORIGIN_PROBE};
-pub use headers::{all_values, combined, has_header};
 
 /// How serious a finding is. `Error` findings make `check` exit 1 even when the request passes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -109,6 +107,11 @@ pub fn diagnose(input: &Input<'_>) -> Diagnosis {
         root_cause: root_cause::find(input),
         findings,
     }
+}
+
+/// Fetch "get" of a header as an owned string (all values joined with ", "), `None` when absent.
+fn combined(headers: &HeaderList, name: &str) -> Option<String> {
+    crate::http::get(headers, name).map(std::borrow::Cow::into_owned)
 }
 
 impl Input<'_> {

@@ -3,7 +3,7 @@
 //! Order matters: a broken preflight hides everything after it, and an error status is the real
 //! problem far more often than the CORS headers themselves ("it's not CORS, it's a 500").
 
-use super::headers::combined;
+use super::combined;
 use super::{Input, Role, RootCause};
 use crate::model::{ObservedResponse, Outcome};
 

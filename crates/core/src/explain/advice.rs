@@ -4,7 +4,7 @@
 
 use super::knowledge::{fill, knowledge, knowledge_for_code};
 use super::{is_cors_check, Explained, Hit};
-use crate::model::{FailureKind, Stage};
+use crate::model::{Engine, FailureKind, Stage};
 
 /// The stable kebab-case code for a kind at a stage: the CORS-check kinds on a preflight are
 /// prefixed `preflight-` (`preflight-missing-allow-origin`), as `Failure::code()` does.
@@ -71,7 +71,7 @@ pub(crate) fn explain_hit(h: Hit) -> Explained {
         vars.insert("origin".into(), o.clone());
     }
     let mut explanation = fill(k.explanation, &vars);
-    if h.error_name.ends_with("OriginNotAllowed") {
+    if h.browser == Engine::Webkit && h.error_name == "OriginNotAllowed" {
         explanation = format!(
             "Safari prints this sentence both when Access-Control-Allow-Origin is missing and when it names another \
              origin; missing is far more common. {explanation}"
@@ -346,6 +346,7 @@ mod tests {
         let text = "Access to fetch at 'https://api.test/x' from origin 'http://localhost:3000' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://127.0.0.1:3000' that is not equal to the supplied origin.";
         let e = &super::super::explain(text).errors[0];
         assert!(e.causes[0].contains("localhost and 127.0.0.1"), "{:?}", e.causes);
+        assert!(!e.explanation.contains("Safari"), "{}", e.explanation);
         let slash = text.replace("http://127.0.0.1:3000", "http://localhost:3000/");
         let e = &super::super::explain(&slash).errors[0];
         assert!(e.causes[0].contains("trailing slash"), "{:?}", e.causes);

@@ -167,7 +167,55 @@ pub(crate) fn scan_legacy(c: &Compact<'_>) -> Vec<Hit> {
             }
         }
     }
+    hits.extend(
+        c.find_all("Redirect from '")
+            .into_iter()
+            .filter_map(|p| legacy_redirect_at(c, p)),
+    );
     hits
+}
+
+/// Chrome 66–71: `Redirect from '{url}' to '{location}' has been blocked by CORS policy: {detail}`.
+fn legacy_redirect_at(c: &Compact<'_>, p: usize) -> Option<Hit> {
+    let u0 = c.at(p, "Redirect from '")?;
+    let to = c.find("' to '", u0)?;
+    let l0 = c.at(to, "' to '")?;
+    let b = c.find("' has been blocked by CORS policy:", l0)?;
+    let d = c.at(b, "' has been blocked by CORS policy:")?;
+    let (kind, slots, mut end) = DETAILS.iter().find_map(|(tpl, det)| match det {
+        Detail::Check(k) => match_template(c, d, tpl).map(|(s, e)| (*k, s, e)),
+        _ => None,
+    })?;
+    while let Some(e) = SUFFIXES.iter().find_map(|s| c.at(end, s)) {
+        end = e;
+    }
+    let mut detail = BTreeMap::new();
+    detail.insert("location".to_string(), c.token(l0, b));
+    if let Some(&(a, b)) = slots.first() {
+        detail.insert("value".to_string(), c.value(a, b));
+    }
+    let mut origin = None;
+    if let Some(o0) = c.at(end, "Origin '") {
+        if let Some(q) = c.find("' is therefore not allowed access.", o0) {
+            origin = Some(c.token(o0, q));
+            end = c.at(q, "' is therefore not allowed access.")?;
+        }
+    }
+    Some(Hit {
+        browser: Engine::Chromium,
+        kind,
+        stage: Stage::Redirect,
+        error_name: error_name(kind, Stage::Redirect).to_string(),
+        code: None,
+        url: Some(c.token(u0, to)),
+        initial_url: None,
+        origin,
+        initiator: None,
+        detail,
+        start: p,
+        end,
+        role: Role::Primary,
+    })
 }
 
 fn legacy_at(c: &Compact<'_>, p: usize, lead: &str, initiator: Option<Initiator>) -> Option<Hit> {
@@ -573,6 +621,16 @@ mod tests {
         let e = one("Failed to load http://localhost:8080/api/login: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'http://localhost:4200' is therefore not allowed access.");
         assert_eq!(e.code, "preflight-missing-allow-origin");
         assert_eq!(e.origin.as_deref(), Some("http://localhost:4200"));
+        let e = one("Redirect from 'https://api.test/b' to 'https://login.test/' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'https://app.test' is therefore not allowed access.");
+        assert_eq!(
+            (e.kind, e.stage),
+            (FailureKind::MissingAllowOrigin, Stage::Redirect)
+        );
+        assert_eq!(
+            e.detail.get("location").map(String::as_str),
+            Some("https://login.test/")
+        );
+        assert_eq!(e.origin.as_deref(), Some("https://app.test"));
     }
 
     #[test]

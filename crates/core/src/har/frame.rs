@@ -622,6 +622,6 @@ mod tests {
         assert_eq!((bad.message.as_str(), bad.offset), ("invalid UTF-8", 20));
         assert!(frame(b"{\"log\":{\"entries\":[1 2]}}", 5).is_err());
         assert!(frame(b"{\"log\":{\"entries\":[}]}}", 5).is_err());
-        assert!(frame(&vec![b'['; MAX_DEPTH + 5], 5).is_err());
+        assert!(frame(&[b'['; MAX_DEPTH + 5], 5).is_err());
     }
 }
