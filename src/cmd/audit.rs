@@ -44,7 +44,9 @@ fn progress_bar(targets: usize) -> indicatif::ProgressBar {
         Some(targets as u64),
         indicatif::ProgressDrawTarget::stderr_with_hz(10),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} targets  {elapsed} (eta {eta})") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} targets  {elapsed} (eta {eta})")
+    {
         bar.set_style(style);
     }
     bar

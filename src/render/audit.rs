@@ -60,10 +60,18 @@ pub(crate) fn human(report: &AuditReport, p: Painter) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "  {:<10}{:>9}{:>9}", "severity", "findings", "targets");
     for sev in Severity::DESCENDING {
-        let targets = report.targets.iter().filter(|t| t.findings.iter().any(|f| f.severity == sev)).count();
+        let targets = report
+            .targets
+            .iter()
+            .filter(|t| t.findings.iter().any(|f| f.severity == sev))
+            .count();
         let count = s.by_severity.get(sev);
         let name = format!("{:<10}", sev.name());
-        let name = if count > 0 { p.paint(severity_style(sev), &name) } else { name };
+        let name = if count > 0 {
+            p.paint(severity_style(sev), &name)
+        } else {
+            name
+        };
         let _ = writeln!(out, "  {name}{count:>9}{targets:>9}");
     }
     let _ = writeln!(out);
@@ -72,7 +80,13 @@ pub(crate) fn human(report: &AuditReport, p: Painter) -> String {
         if t.findings.is_empty() {
             match &t.error {
                 None => {
-                    let _ = writeln!(out, "{}  {} ({} requests)", p.paint(Style::Good, "ok"), url, t.requests);
+                    let _ = writeln!(
+                        out,
+                        "{}  {} ({} requests)",
+                        p.paint(Style::Good, "ok"),
+                        url,
+                        t.requests
+                    );
                 }
                 Some(e) => {
                     let _ = writeln!(out, "{}  {}: {}", p.paint(Style::Bad, "error"), url, escape(e));
@@ -80,7 +94,14 @@ pub(crate) fn human(report: &AuditReport, p: Painter) -> String {
             }
             continue;
         }
-        let _ = writeln!(out, "{}  ({} finding{}, {} requests)", p.paint(Style::Title, &url), t.findings.len(), if t.findings.len() == 1 { "" } else { "s" }, t.requests);
+        let _ = writeln!(
+            out,
+            "{}  ({} finding{}, {} requests)",
+            p.paint(Style::Title, &url),
+            t.findings.len(),
+            if t.findings.len() == 1 { "" } else { "s" },
+            t.requests
+        );
         if let Some(e) = &t.error {
             let _ = writeln!(out, "  {}: {}", p.paint(Style::Warn, "incomplete"), escape(e));
         }
@@ -96,7 +117,14 @@ pub(crate) fn human(report: &AuditReport, p: Painter) -> String {
         let _ = writeln!(out);
     }
     if report.targets.iter().any(|t| !t.findings.is_empty()) {
-        let _ = writeln!(out, "{}", p.paint(Style::Dim, "Evidence shows CORS response headers only; --format json has every header."));
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(
+                Style::Dim,
+                "Evidence shows CORS response headers only; --format json has every header."
+            )
+        );
     }
     out
 }
@@ -104,10 +132,30 @@ pub(crate) fn human(report: &AuditReport, p: Painter) -> String {
 fn finding(out: &mut String, f: &Finding, p: Painter) {
     let sev = format!("{:<8}", f.severity.name().to_uppercase());
     let creds = if f.credentials { ", credentials" } else { "" };
-    let via = f.underlying.map(|u| format!(" via {}", u.id())).unwrap_or_default();
-    let _ = writeln!(out, "  {} {}{via}  {}{creds}", p.paint(severity_style(f.severity), &sev), f.class.id(), f.class.title());
-    let request: Vec<String> = f.evidence.request.iter().map(|(n, v)| format!("{n}: {}", escape(v))).collect();
-    let _ = writeln!(out, "    probe:   {} {}  → {}", f.method, request.join(", "), f.evidence.status);
+    let via = f
+        .underlying
+        .map(|u| format!(" via {}", u.id()))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  {} {}{via}  {}{creds}",
+        p.paint(severity_style(f.severity), &sev),
+        f.class.id(),
+        f.class.title()
+    );
+    let request: Vec<String> = f
+        .evidence
+        .request
+        .iter()
+        .map(|(n, v)| format!("{n}: {}", escape(v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "    probe:   {} {}  → {}",
+        f.method,
+        request.join(", "),
+        f.evidence.status
+    );
     let mut first = true;
     for (n, v) in f.evidence.headers.iter().filter(|(n, _)| shown_header(n)) {
         let label = if first { "answer:" } else { "" };
@@ -117,8 +165,20 @@ fn finding(out: &mut String, f: &Finding, p: Painter) {
     if first {
         let _ = writeln!(out, "    answer:  (no CORS headers)");
     }
-    let _ = write!(out, "{}", wrap(&escape(&f.scenario), "      ", 96).replacen("      ", "    attack:  ", 1).replace("\n      ", "\n             "));
-    let _ = write!(out, "{}", wrap(&f.fix.advice, "      ", 96).replacen("      ", "    fix:     ", 1).replace("\n      ", "\n             "));
+    let _ = write!(
+        out,
+        "{}",
+        wrap(&escape(&f.scenario), "      ", 96)
+            .replacen("      ", "    attack:  ", 1)
+            .replace("\n      ", "\n             ")
+    );
+    let _ = write!(
+        out,
+        "{}",
+        wrap(&f.fix.advice, "      ", 96)
+            .replacen("      ", "    fix:     ", 1)
+            .replace("\n      ", "\n             ")
+    );
 }
 
 fn level(s: Severity) -> &'static str {

@@ -23,13 +23,20 @@ fn schema() -> &'static jsonschema::Validator {
 }
 
 fn assert_valid(json: &Value) {
-    let errors: Vec<String> = schema().iter_errors(json).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = schema()
+        .iter_errors(json)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "schema violations: {errors:#?}");
 }
 
 /// Every target the lab can show over http.
 fn lab_urls() -> Vec<String> {
-    audit_targets().iter().filter(|t| !t.https_only).map(|t| lab().audit_url(t.name)).collect()
+    audit_targets()
+        .iter()
+        .filter(|t| !t.https_only)
+        .map(|t| lab().audit_url(t.name))
+        .collect()
 }
 
 fn audit(urls: &[String], extra: &[&str]) -> Run {
@@ -52,7 +59,12 @@ fn full_run() -> &'static (Run, Value) {
 
 fn target<'a>(json: &'a Value, name: &str) -> &'a Value {
     let url = lab().audit_url(name);
-    json["targets"].as_array().unwrap().iter().find(|t| t["url"] == url.as_str()).unwrap_or_else(|| panic!("no target {url}"))
+    json["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["url"] == url.as_str())
+        .unwrap_or_else(|| panic!("no target {url}"))
 }
 
 #[test]
@@ -69,9 +81,18 @@ fn every_planted_class_is_found_and_correct_targets_are_silent() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["class"].as_str().unwrap().to_owned(), f["severity"].as_str().unwrap().to_owned()))
+            .map(|f| {
+                (
+                    f["class"].as_str().unwrap().to_owned(),
+                    f["severity"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect();
-        let want: BTreeSet<(String, String)> = t.expected.iter().map(|(c, s)| (c.to_string(), s.to_string())).collect();
+        let want: BTreeSet<(String, String)> = t
+            .expected
+            .iter()
+            .map(|(c, s)| (c.to_string(), s.to_string()))
+            .collect();
         assert_eq!(got, want, "{}: {:#}", t.name, out["findings"]);
         found_classes.extend(got.into_iter().map(|(c, _)| c));
     }
@@ -91,19 +112,38 @@ fn evidence_is_the_exact_probe_and_the_raw_answer() {
         for f in t["findings"].as_array().unwrap() {
             let origin = f["probe_origin"].as_str().unwrap();
             let request = f["evidence"]["request"].as_array().unwrap();
-            assert!(request.iter().any(|h| h[0] == "Origin" && h[1] == origin), "{f:#}");
-            assert!(!f["scenario"].as_str().unwrap().is_empty() && !f["fix"]["advice"].as_str().unwrap().is_empty());
+            assert!(
+                request.iter().any(|h| h[0] == "Origin" && h[1] == origin),
+                "{f:#}"
+            );
+            assert!(
+                !f["scenario"].as_str().unwrap().is_empty()
+                    && !f["fix"]["advice"].as_str().unwrap().is_empty()
+            );
             let class = f["class"].as_str().unwrap();
             let trust = !matches!(
                 class,
-                "wildcard" | "wildcard-with-credentials" | "fixed-foreign-origin" | "invalid-acao" | "vary-origin-missing" | "crlf-injection" | "acac-without-acao"
+                "wildcard"
+                    | "wildcard-with-credentials"
+                    | "fixed-foreign-origin"
+                    | "invalid-acao"
+                    | "vary-origin-missing"
+                    | "crlf-injection"
+                    | "acac-without-acao"
             );
             if trust {
                 let headers = f["evidence"]["headers"].as_array().unwrap();
-                assert!(headers.iter().any(|h| h[0] == "Access-Control-Allow-Origin" && h[1] == origin), "{f:#}");
+                assert!(
+                    headers
+                        .iter()
+                        .any(|h| h[0] == "Access-Control-Allow-Origin" && h[1] == origin),
+                    "{f:#}"
+                );
                 assert_eq!(
                     f["credentials"].as_bool().unwrap(),
-                    headers.iter().any(|h| h[0] == "Access-Control-Allow-Credentials" && h[1] == "true")
+                    headers
+                        .iter()
+                        .any(|h| h[0] == "Access-Control-Allow-Credentials" && h[1] == "true")
                 );
             }
             // The user's session never appears in the evidence.
@@ -111,8 +151,14 @@ fn evidence_is_the_exact_probe_and_the_raw_answer() {
         }
     }
     let special = &target(json, "special-characters")["findings"][0];
-    assert_eq!(special["probe_origin"], "http://api.lab-bank.com_.evil-cors-probe.com", "the widest-supported character is the evidence");
-    assert!(special["scenario"].as_str().unwrap().contains("Chromium, Firefox and Safari"));
+    assert_eq!(
+        special["probe_origin"], "http://api.lab-bank.com_.evil-cors-probe.com",
+        "the widest-supported character is the evidence"
+    );
+    assert!(special["scenario"]
+        .as_str()
+        .unwrap()
+        .contains("Chromium, Firefox and Safari"));
     let dot = &target(json, "unescaped-dot")["findings"][0];
     assert_eq!(dot["probe_origin"], "http://apixlab-bank.com");
     let pre = &target(json, "method-specific")["findings"][0];
@@ -150,10 +196,16 @@ fn unreachable_targets_are_errors_and_the_run_continues() {
     assert_eq!(run.code, 2, "nothing could be audited");
     let json = run.json();
     assert_valid(&json);
-    assert!(json["targets"][0]["error"].as_str().unwrap().contains("connect"), "{json:#}");
+    assert!(
+        json["targets"][0]["error"].as_str().unwrap().contains("connect"),
+        "{json:#}"
+    );
 
     let ok = lab().audit_url("correct-allowlist");
-    let run = audit(&[dead.clone(), ok.clone(), "not a url".to_owned()], &["--format", "json"]);
+    let run = audit(
+        &[dead.clone(), ok.clone(), "not a url".to_owned()],
+        &["--format", "json"],
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     let json = run.json();
     assert_valid(&json);
@@ -164,7 +216,11 @@ fn unreachable_targets_are_errors_and_the_run_continues() {
 #[test]
 fn fail_on_sets_the_threshold() {
     let url = lab().audit_url("any-subdomain");
-    assert_eq!(audit(std::slice::from_ref(&url), &[]).code, 1, "medium is the default threshold");
+    assert_eq!(
+        audit(std::slice::from_ref(&url), &[]).code,
+        1,
+        "medium is the default threshold"
+    );
     assert_eq!(audit(std::slice::from_ref(&url), &["--fail-on", "high"]).code, 0);
     assert_eq!(audit(std::slice::from_ref(&url), &["--fail-on", "never"]).code, 0);
     let info = lab().audit_url("wildcard");
@@ -178,7 +234,16 @@ fn urls_from_stdin_and_file() {
     let b = lab().audit_url("correct-no-cors");
     let list = format!("# audit list\n{a}\n\n{b}\n");
     let mut child = Command::new(env!("CARGO_BIN_EXE_cors-doctor"))
-        .args(["audit", "-", "--rate", "0", "--format", "json", "-H", &format!("Host: {AUDIT_HOST}")])
+        .args([
+            "audit",
+            "-",
+            "--rate",
+            "0",
+            "--format",
+            "json",
+            "-H",
+            &format!("Host: {AUDIT_HOST}"),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -188,12 +253,26 @@ fn urls_from_stdin_and_file() {
     let out = child.wait_with_output().unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["summary"]["targets"], 2);
-    assert!(out.stderr.is_empty(), "no progress bar or noise in pipes: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "no progress bar or noise in pipes: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("urls.txt");
     std::fs::write(&file, &list).unwrap();
-    let run = cors_doctor(&["audit", "--input", file.to_str().unwrap(), "--rate", "0", "--format", "json", "-H", &format!("Host: {AUDIT_HOST}")]);
+    let run = cors_doctor(&[
+        "audit",
+        "--input",
+        file.to_str().unwrap(),
+        "--rate",
+        "0",
+        "--format",
+        "json",
+        "-H",
+        &format!("Host: {AUDIT_HOST}"),
+    ]);
     assert_eq!(run.json()["targets"], json["targets"]);
     assert_eq!(run.code, 1);
 
@@ -204,7 +283,10 @@ fn urls_from_stdin_and_file() {
 
 #[test]
 fn sarif_and_human_outputs() {
-    let urls = [lab().audit_url("origin-reflected"), lab().audit_url("correct-allowlist")];
+    let urls = [
+        lab().audit_url("origin-reflected"),
+        lab().audit_url("correct-allowlist"),
+    ];
     let run = audit(&urls, &["--format", "sarif"]);
     assert_eq!(run.code, 1);
     let sarif = run.json();
@@ -214,10 +296,17 @@ fn sarif_and_human_outputs() {
     assert_eq!(results[0]["ruleId"], "origin-reflected");
     assert_eq!(results[0]["level"], "error");
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules[results[0]["ruleIndex"].as_u64().unwrap() as usize]["id"], "origin-reflected");
+    assert_eq!(
+        rules[results[0]["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "origin-reflected"
+    );
 
     let run = audit(&urls, &[]);
-    assert!(run.stdout.contains("critical          1        1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("critical          1        1"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("CRITICAL origin-reflected"), "{}", run.stdout);
     assert!(run.stdout.contains(&format!("ok  {}", urls[1])), "{}", run.stdout);
     assert!(!run.stdout.contains('\x1b'), "no colour when NO_COLOR is set");

@@ -8,9 +8,10 @@
 //! same in-process lab, then fails on any difference in outcome, error name, console CORS line,
 //! preflight sent, Access-Control-Request-Method and -Headers, actual request sent, the `Origin`
 //! of every request, or exposed headers, printing a case × field × Chromium × cors-doctor table.
-//! It also checks each scenario's own `expected.chromium_error` against the browser. Without
-//! Chromium it prints one loud SKIPPED line and passes, unless `CORS_DOCTOR_REQUIRE_BROWSER=1`
-//! (set by `.ci/run`).
+//! A case cors-doctor gives no usable JSON for ("not compared", with its reason) fails it too. It
+//! also checks each scenario's own `expected.blocked`/`expected.chromium_error` against the
+//! browser. Without Chromium it prints one loud SKIPPED line and passes, unless
+//! `CORS_DOCTOR_REQUIRE_BROWSER=1` (set by `.ci/run`).
 //!
 //! Run it alone with `cargo test --test integration browser -- --nocapture`; set
 //! `CORS_DOCTOR_PARITY_VERBOSE=1` to see every case's fields and Chromium's whole console.
@@ -33,7 +34,7 @@ use cors_doctor_lab::{Lab, LabConfig};
 
 use cases::Case;
 use chrome::{Chromium, CHROMIUM};
-use facts::{differences, table, Facts, Wire};
+use facts::{differences, table, Facts, Row, Wire};
 use observe::{observe, ChromiumRun, FetchSpec};
 use page::PageServer;
 
@@ -148,6 +149,9 @@ fn dump(case: &Case, run: &ChromiumRun, chromium: &Facts, doctor: &Result<Facts,
             Err(why) => out.push_str(&format!("  {:15} cors-doctor: (not compared: {why})\n", "")),
         }
     }
+    if let Some(parameter) = &run.failed_parameter {
+        out.push_str(&format!("  corsErrorStatus.failedParameter: {parameter:?}\n"));
+    }
     for line in &run.console {
         out.push_str(&format!("  console  {line}\n"));
     }
@@ -159,8 +163,8 @@ fn dump(case: &Case, run: &ChromiumRun, chromium: &Facts, doctor: &Result<Facts,
 struct Tally {
     cases: usize,
     agree: usize,
-    mismatches: Vec<(String, &'static str, String, String)>,
-    lab_mismatches: Vec<(String, &'static str, String, String)>,
+    mismatches: Vec<Row>,
+    lab_mismatches: Vec<Row>,
     not_compared: Vec<(String, String)>,
     browser_errors: Vec<(String, String)>,
     /// Summed time of the Chromium and the cors-doctor side.

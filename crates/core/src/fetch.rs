@@ -765,6 +765,122 @@ mod tests {
     }
 
     #[test]
+    fn redirect_modes_and_limits() {
+        let acao = ("Access-Control-Allow-Origin", "*");
+        // (redirect mode, Location, want outcome, want failure, want status, want type)
+        let cases = [
+            (
+                RedirectMode::Manual,
+                "/b",
+                Outcome::Allowed,
+                None,
+                Some(0),
+                Some("opaqueredirect"),
+            ),
+            (
+                RedirectMode::Error,
+                "/b",
+                Outcome::Blocked,
+                Some(FailureKind::RedirectModeError),
+                None,
+                None,
+            ),
+            (
+                RedirectMode::Follow,
+                "/loop",
+                Outcome::Blocked,
+                Some(FailureKind::TooManyRedirects),
+                None,
+                None,
+            ),
+            (
+                RedirectMode::Follow,
+                "http://u:p@api.test/b",
+                Outcome::Blocked,
+                Some(FailureKind::RedirectContainsCredentials),
+                None,
+                None,
+            ),
+            (
+                RedirectMode::Follow,
+                "ftp://api.test/b",
+                Outcome::Blocked,
+                Some(FailureKind::RedirectUnsafeScheme),
+                None,
+                None,
+            ),
+        ];
+        for (mode, location, outcome, kind, status, rtype) in cases {
+            let r = CorsRequest {
+                redirect: mode,
+                ..req("GET", "http://api.test/loop", &[], Credentials::Omit)
+            };
+            let v = evaluate(r, Engine::Spec, |_| resp(302, &[acao, ("Location", location)]));
+            assert_eq!(v.outcome, outcome, "{mode:?} {location}");
+            assert_eq!(v.failure.as_ref().map(|f| f.kind), kind, "{mode:?} {location}");
+            assert_eq!(
+                v.failure.as_ref().map_or(Stage::Redirect, |f| f.stage),
+                Stage::Redirect
+            );
+            assert_eq!(
+                (v.status, v.response_type.as_deref()),
+                (status, rtype),
+                "{mode:?} {location}"
+            );
+        }
+        // 20 redirects are followed, the 21st fails; an ACAO-less 3xx fails even in manual mode.
+        let r = req("GET", "http://api.test/loop", &[], Credentials::Omit);
+        let v = evaluate(r.clone(), Engine::Spec, |_| {
+            resp(302, &[acao, ("Location", "/loop")])
+        });
+        assert_eq!(v.sent.len(), 21);
+        let manual = CorsRequest {
+            redirect: RedirectMode::Manual,
+            ..r
+        };
+        let v = evaluate(manual, Engine::Spec, |_| resp(302, &[("Location", "/b")]));
+        assert_eq!(v.failure.unwrap().kind, FailureKind::MissingAllowOrigin);
+    }
+
+    #[test]
+    fn redirect_rewrites_method_and_drops_headers() {
+        let r = req(
+            "POST",
+            "http://api.test/a",
+            &[("Content-Type", "text/plain"), ("Authorization", "x")],
+            Credentials::Omit,
+        );
+        let v = evaluate(r, Engine::Spec, |o| match (o.kind, o.url.ends_with("/a")) {
+            (ExchangeKind::Preflight, _) => resp(
+                200,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Access-Control-Allow-Headers", "authorization"),
+                ],
+            ),
+            (_, true) => resp(
+                301,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Location", "http://api2.test/b"),
+                ],
+            ),
+            _ => resp(200, &[("Access-Control-Allow-Origin", "*")]),
+        });
+        assert_eq!(v.outcome, Outcome::Allowed);
+        let last = v.sent.last().unwrap();
+        assert_eq!(last.method, "GET");
+        assert!(
+            !last
+                .headers
+                .iter()
+                .any(|(n, _)| n == "Content-Type" || n == "Authorization"),
+            "{:?}",
+            last.headers
+        );
+    }
+
+    #[test]
     fn stop_incomplete_drops_the_unsent_request() {
         let r = req("DELETE", "http://api.test/x", &[], Credentials::Omit);
         let mut f = Fetch::new(r, Engine::Spec);

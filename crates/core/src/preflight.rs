@@ -4,6 +4,13 @@
 //! Contract: [`build_preflight`] gives the exact `OPTIONS` request; [`evaluate_preflight`] runs
 //! the profile's [`PreflightStep`]s in order and returns the first failure, or the parsed
 //! result (allowed methods and header names, effective Max-Age, warnings) for the cache.
+//!
+//! `Authorization` and `Access-Control-Allow-Headers: *`: the Spec profile fails it (the CORS
+//! non-wildcard request-header check runs first); the browser profiles let `*` cover it and
+//! record the warning `authorization-covered-by-wildcard` with the engine's text (Chromium's
+//! DevTools deprecation issue, Firefox's `CORSAllowHeaderFromPreflightDeprecation` with the URL
+//! filled in). WebKit prints nothing: the warning is still recorded, with an empty message, so
+//! findings can report the spec violation for every engine.
 
 use crate::check::{cors_check, CheckFailure};
 use crate::classify::is_cors_safelisted_method;
@@ -367,7 +374,7 @@ fn first_unlisted(
                 .request_headers
                 .iter()
                 .map(|(n, _)| n)
-                .find(|n| is_failing(&n.to_ascii_lowercase()) && is_unsafe(input, n))
+                .find(|n| is_failing(n) && is_unsafe(input, n))
                 .map(|n| if lower { n.to_ascii_lowercase() } else { n.clone() })
         }
     }

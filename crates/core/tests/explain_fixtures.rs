@@ -145,6 +145,7 @@ fn fixtures() -> Vec<(&'static str, Vec<Want>, &'static [&'static str])> {
             "safari_origin_not_allowed_three_lines.txt",
             vec![Want {
                 detail: &[("status", "200")],
+                first_cause: Some("allowed origins"),
                 ..want(Webkit, "missing-allow-origin", Some("http://127.0.0.1:3101/config"), Some("http://localhost:3200"))
             }],
             &["connection dropped"],
@@ -218,6 +219,11 @@ fn check(name: &str, report: &Report, wants: &[Want], not_cors: &[&str]) {
             );
         }
         assert!(e.check_command.starts_with("cors-doctor check "), "{name}");
+        assert!(
+            !e.message.is_empty() && !e.message.contains('\n'),
+            "{name}: {:?}",
+            e.message
+        );
     }
     assert_eq!(
         report.not_cors.len(),
@@ -269,5 +275,12 @@ fn explain_fixture_details() {
     assert!(
         e.check_command.contains("https://api.app.test/me"),
         "verify from the URL the script asked for"
+    );
+    let text = std::fs::read_to_string(dir().join("chrome_wrapped_in_issue.txt")).unwrap();
+    let e = &explain(&text).errors[0];
+    assert!(
+        e.message.contains("from origin 'http://localhost:3000'"),
+        "wrapped words are joined: {}",
+        e.message
     );
 }

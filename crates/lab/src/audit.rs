@@ -116,37 +116,177 @@ const fn t(
 }
 
 static TARGETS: &[AuditTarget] = &[
-    t("correct-allowlist", "Exact allowlist with credentials and Vary: Origin.", Policy::Allowlist, &[]),
-    t("correct-fixed-same-site", "Always allows the same-site frontend https://app.SITE.", Policy::FixedSameSite, &[]),
-    t("correct-no-cors", "No CORS headers: cross-origin reads are simply not allowed.", Policy::NoCors, &[]),
-    t("correct-error-no-cors", "A 404 without CORS headers.", Policy::ErrorNoCors, &[]),
-    t("origin-reflected", "Echoes any origin, with credentials.", Policy::Reflect { credentials: true }, &[("origin-reflected", "critical")]),
-    t("origin-reflected-no-credentials", "Echoes any origin, without credentials.", Policy::Reflect { credentials: false }, &[("origin-reflected", "low")]),
-    t("wildcard", "Access-Control-Allow-Origin: *.", Policy::Wildcard { credentials: false }, &[("wildcard", "info")]),
-    t("wildcard-with-credentials", "`*` together with Access-Control-Allow-Credentials: true.", Policy::Wildcard { credentials: true }, &[("wildcard-with-credentials", "low")]),
-    t("null-origin", "Trusts the null origin, with credentials.", Policy::Null, &[("null-origin", "high")]),
-    t("prefix-match", "Trusts origins starting with http(s)://HOST.", Policy::Prefix, &[("prefix-match", "high")]),
-    t("suffix-match", "Trusts origins ending with SITE.", Policy::Suffix, &[("suffix-match", "high")]),
-    t("substring-match", "Trusts origins whose host is part of its own names.", Policy::Substring, &[("substring-match", "high")]),
-    t("unescaped-dot", "Regex ^https?://HOST$ with unescaped dots.", Policy::UnescapedDot, &[("unescaped-dot", "high")]),
-    t("special-characters", "Reads the origin's host with [a-z0-9.:-]+ and stops at anything else.", Policy::SpecialCharacters, &[("special-characters", "high")]),
-    t("localhost-pattern", "Trusts an unanchored ^https?://localhost.", Policy::Localhost, &[("localhost-pattern", "high")]),
-    t("any-subdomain", "Trusts every subdomain of SITE.", Policy::AnySubdomain, &[("any-subdomain", "medium")]),
+    t(
+        "correct-allowlist",
+        "Exact allowlist with credentials and Vary: Origin.",
+        Policy::Allowlist,
+        &[],
+    ),
+    t(
+        "correct-fixed-same-site",
+        "Always allows the same-site frontend https://app.SITE.",
+        Policy::FixedSameSite,
+        &[],
+    ),
+    t(
+        "correct-no-cors",
+        "No CORS headers: cross-origin reads are simply not allowed.",
+        Policy::NoCors,
+        &[],
+    ),
+    t(
+        "correct-error-no-cors",
+        "A 404 without CORS headers.",
+        Policy::ErrorNoCors,
+        &[],
+    ),
+    t(
+        "origin-reflected",
+        "Echoes any origin, with credentials.",
+        Policy::Reflect { credentials: true },
+        &[("origin-reflected", "critical")],
+    ),
+    t(
+        "origin-reflected-no-credentials",
+        "Echoes any origin, without credentials.",
+        Policy::Reflect { credentials: false },
+        &[("origin-reflected", "low")],
+    ),
+    t(
+        "wildcard",
+        "Access-Control-Allow-Origin: *.",
+        Policy::Wildcard { credentials: false },
+        &[("wildcard", "info")],
+    ),
+    t(
+        "wildcard-with-credentials",
+        "`*` together with Access-Control-Allow-Credentials: true.",
+        Policy::Wildcard { credentials: true },
+        &[("wildcard-with-credentials", "low")],
+    ),
+    t(
+        "null-origin",
+        "Trusts the null origin, with credentials.",
+        Policy::Null,
+        &[("null-origin", "high")],
+    ),
+    t(
+        "prefix-match",
+        "Trusts origins starting with http(s)://HOST.",
+        Policy::Prefix,
+        &[("prefix-match", "high")],
+    ),
+    t(
+        "suffix-match",
+        "Trusts origins ending with SITE.",
+        Policy::Suffix,
+        &[("suffix-match", "high")],
+    ),
+    t(
+        "substring-match",
+        "Trusts origins whose host is part of its own names.",
+        Policy::Substring,
+        &[("substring-match", "high")],
+    ),
+    t(
+        "unescaped-dot",
+        "Regex ^https?://HOST$ with unescaped dots.",
+        Policy::UnescapedDot,
+        &[("unescaped-dot", "high")],
+    ),
+    t(
+        "special-characters",
+        "Reads the origin's host with [a-z0-9.:-]+ and stops at anything else.",
+        Policy::SpecialCharacters,
+        &[("special-characters", "high")],
+    ),
+    t(
+        "localhost-pattern",
+        "Trusts an unanchored ^https?://localhost.",
+        Policy::Localhost,
+        &[("localhost-pattern", "high")],
+    ),
+    t(
+        "any-subdomain",
+        "Trusts every subdomain of SITE.",
+        Policy::AnySubdomain,
+        &[("any-subdomain", "medium")],
+    ),
     AuditTarget {
         https_only: true,
-        ..t("http-origin-trusted", "Trusts http://HOST (a finding only when served over https).", Policy::HttpOrigin, &[("http-origin-trusted", "medium")])
+        ..t(
+            "http-origin-trusted",
+            "Trusts http://HOST (a finding only when served over https).",
+            Policy::HttpOrigin,
+            &[("http-origin-trusted", "medium")],
+        )
     },
-    t("third-party-origin", "Trusts https://codepen.io.", Policy::ThirdParty, &[("third-party-origin", "high")]),
-    t("other-port", "Trusts HOST on any port.", Policy::OtherPort, &[("other-port", "low")]),
-    t("fixed-foreign-origin", "Always allows https://partner-analytics.net.", Policy::FixedForeign, &[("fixed-foreign-origin", "info")]),
-    t("vary-origin-missing", "Allowlist without Vary: Origin.", Policy::VaryMissing, &[("vary-origin-missing", "low")]),
-    t("invalid-acao", "Answers a comma list of origins.", Policy::InvalidAcao, &[("invalid-acao", "info")]),
-    t("crlf-injection", "Writes the percent-decoded Origin into a response header.", Policy::CrlfInjection, &[("crlf-injection", "medium")]),
-    t("permissive-preflight", "Trusts null; preflights reflect the requested method and headers.", Policy::PermissivePreflight, &[("null-origin", "high"), ("permissive-preflight", "high")]),
-    t("method-specific", "Strict for GET; preflights echo any origin with credentials.", Policy::MethodSpecific, &[("method-specific", "critical")]),
-    t("session-specific", "Echoes any origin with credentials, only for requests with the session cookie.", Policy::SessionSpecific, &[("session-specific", "critical")]),
-    t("acac-without-acao", "Sends Access-Control-Allow-Credentials: true on every answer.", Policy::AcacWithoutAcao, &[("acac-without-acao", "info")]),
-    t("cors-on-error-only", "A 404 that echoes any origin with credentials.", Policy::ErrorOnly, &[("origin-reflected", "low")]),
+    t(
+        "third-party-origin",
+        "Trusts https://codepen.io.",
+        Policy::ThirdParty,
+        &[("third-party-origin", "high")],
+    ),
+    t(
+        "other-port",
+        "Trusts HOST on any port.",
+        Policy::OtherPort,
+        &[("other-port", "low")],
+    ),
+    t(
+        "fixed-foreign-origin",
+        "Always allows https://partner-analytics.net.",
+        Policy::FixedForeign,
+        &[("fixed-foreign-origin", "info")],
+    ),
+    t(
+        "vary-origin-missing",
+        "Allowlist without Vary: Origin.",
+        Policy::VaryMissing,
+        &[("vary-origin-missing", "low")],
+    ),
+    t(
+        "invalid-acao",
+        "Answers a comma list of origins.",
+        Policy::InvalidAcao,
+        &[("invalid-acao", "info")],
+    ),
+    t(
+        "crlf-injection",
+        "Writes the percent-decoded Origin into a response header.",
+        Policy::CrlfInjection,
+        &[("crlf-injection", "medium")],
+    ),
+    t(
+        "permissive-preflight",
+        "Trusts null; preflights reflect the requested method and headers.",
+        Policy::PermissivePreflight,
+        &[("null-origin", "high"), ("permissive-preflight", "high")],
+    ),
+    t(
+        "method-specific",
+        "Strict for GET; preflights echo any origin with credentials.",
+        Policy::MethodSpecific,
+        &[("method-specific", "critical")],
+    ),
+    t(
+        "session-specific",
+        "Echoes any origin with credentials, only for requests with the session cookie.",
+        Policy::SessionSpecific,
+        &[("session-specific", "critical")],
+    ),
+    t(
+        "acac-without-acao",
+        "Sends Access-Control-Allow-Credentials: true on every answer.",
+        Policy::AcacWithoutAcao,
+        &[("acac-without-acao", "info")],
+    ),
+    t(
+        "cors-on-error-only",
+        "A 404 that echoes any origin with credentials.",
+        Policy::ErrorOnly,
+        &[("origin-reflected", "low")],
+    ),
 ];
 
 /// Every audit target.
@@ -164,7 +304,11 @@ pub fn index_text() -> String {
     let mut out = format!("# audit targets; audit them as Host: {AUDIT_HOST} with Cookie: {AUDIT_COOKIE}\n");
     for t in TARGETS {
         let expected: Vec<String> = t.expected.iter().map(|(c, s)| format!("{c}:{s}")).collect();
-        let expected = if expected.is_empty() { "correct".to_owned() } else { expected.join(",") };
+        let expected = if expected.is_empty() {
+            "correct".to_owned()
+        } else {
+            expected.join(",")
+        };
         let https = if t.https_only { " (https only)" } else { "" };
         out.push_str(&format!("{}\t{expected}{https}\t{}\n", t.name, t.summary));
     }
@@ -231,7 +375,10 @@ impl AuditTarget {
         let host = strip_port(host_full);
         let site = site(host);
         let allowlisted = |o: &str| {
-            o == format!("http://app.{site}") || o == format!("https://app.{site}") || o == format!("http://{host_full}") || o == format!("https://{host_full}")
+            o == format!("http://app.{site}")
+                || o == format!("https://app.{site}")
+                || o == format!("http://{host_full}")
+                || o == format!("https://{host_full}")
         };
         let origin = req.origin.unwrap_or("");
         let tuple = req.origin.is_some() && origin != "null";
@@ -262,7 +409,10 @@ impl AuditTarget {
                 return r.finish();
             }
             Policy::InvalidAcao => {
-                r.header("Access-Control-Allow-Origin", &format!("http://app.{site}, https://app.{site}"));
+                r.header(
+                    "Access-Control-Allow-Origin",
+                    &format!("http://app.{site}, https://app.{site}"),
+                );
                 return r.finish();
             }
             Policy::HttpOrigin => allowlisted(origin) || origin == format!("http://{host}"),
@@ -272,17 +422,29 @@ impl AuditTarget {
                 tuple
             }
             Policy::Null | Policy::PermissivePreflight => allowlisted(origin) || origin == "null",
-            Policy::Prefix => origin.starts_with(&format!("http://{host}")) || origin.starts_with(&format!("https://{host}")),
+            Policy::Prefix => {
+                origin.starts_with(&format!("http://{host}"))
+                    || origin.starts_with(&format!("https://{host}"))
+            }
             Policy::Suffix => tuple && origin.ends_with(site),
             Policy::Substring => tuple && !oh.is_empty() && format!("app.{site} api.{site}").contains(oh),
             Policy::UnescapedDot => {
-                tuple && (origin.starts_with("http://") || origin.starts_with("https://")) && oh.len() == host.len() && oh.bytes().zip(host.bytes()).all(|(a, b)| b == b'.' || a == b)
+                tuple
+                    && (origin.starts_with("http://") || origin.starts_with("https://"))
+                    && oh.len() == host.len()
+                    && oh.bytes().zip(host.bytes()).all(|(a, b)| b == b'.' || a == b)
             }
             Policy::SpecialCharacters => {
-                let end = oh.find(|c: char| !(c.is_ascii_alphanumeric() || ".:-".contains(c))).unwrap_or(oh.len());
+                let end = oh
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || ".:-".contains(c)))
+                    .unwrap_or(oh.len());
                 tuple && (oh[..end] == *host || oh[..end] == format!("app.{site}"))
             }
-            Policy::Localhost => allowlisted(origin) || origin.starts_with("http://localhost") || origin.starts_with("https://localhost"),
+            Policy::Localhost => {
+                allowlisted(origin)
+                    || origin.starts_with("http://localhost")
+                    || origin.starts_with("https://localhost")
+            }
             Policy::AnySubdomain => tuple && (oh == site || oh.ends_with(&format!(".{site}"))),
             Policy::ThirdParty => allowlisted(origin) || origin == "https://codepen.io",
             Policy::OtherPort => tuple && strip_port(oh) == host,
@@ -294,14 +456,18 @@ impl AuditTarget {
                 }
             }
             Policy::SessionSpecific => {
-                let session = req.cookie.is_some_and(|c| c.split(';').any(|kv| kv.trim().starts_with("session=")));
+                let session = req
+                    .cookie
+                    .is_some_and(|c| c.split(';').any(|kv| kv.trim().starts_with("session=")));
                 if session {
                     tuple
                 } else {
                     allowlisted(origin)
                 }
             }
-            Policy::Allowlist | Policy::VaryMissing | Policy::AcacWithoutAcao | Policy::CrlfInjection => allowlisted(origin),
+            Policy::Allowlist | Policy::VaryMissing | Policy::AcacWithoutAcao | Policy::CrlfInjection => {
+                allowlisted(origin)
+            }
         };
         let credentials = !matches!(self.policy, Policy::Reflect { credentials: false });
         if trusted {
@@ -400,7 +566,10 @@ mod tests {
     }
 
     fn acao(r: &Response) -> Option<&str> {
-        r.headers.iter().find(|(n, _)| n == "Access-Control-Allow-Origin").map(|(_, v)| v.as_str())
+        r.headers
+            .iter()
+            .find(|(n, _)| n == "Access-Control-Allow-Origin")
+            .map(|(_, v)| v.as_str())
     }
 
     #[test]
@@ -409,20 +578,48 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), audit_targets().len());
-        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
+        assert!(names
+            .iter()
+            .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
     }
 
     #[test]
     fn policies_decide_per_origin() {
-        assert_eq!(acao(&ask("correct-allowlist", "https://app.lab-bank.com", false)), Some("https://app.lab-bank.com"));
+        assert_eq!(
+            acao(&ask("correct-allowlist", "https://app.lab-bank.com", false)),
+            Some("https://app.lab-bank.com")
+        );
         assert_eq!(acao(&ask("correct-allowlist", "https://evil.com", false)), None);
-        assert_eq!(acao(&ask("suffix-match", "http://evillab-bank.com", false)), Some("http://evillab-bank.com"));
-        assert_eq!(acao(&ask("unescaped-dot", "http://apixlab-bank.com", false)), Some("http://apixlab-bank.com"));
+        assert_eq!(
+            acao(&ask("suffix-match", "http://evillab-bank.com", false)),
+            Some("http://evillab-bank.com")
+        );
+        assert_eq!(
+            acao(&ask("unescaped-dot", "http://apixlab-bank.com", false)),
+            Some("http://apixlab-bank.com")
+        );
         assert_eq!(acao(&ask("unescaped-dot", "http://apixlab-bank.co", false)), None);
-        assert_eq!(acao(&ask("special-characters", "http://api.lab-bank.com_.evil.com", false)), Some("http://api.lab-bank.com_.evil.com"));
-        assert_eq!(acao(&ask("special-characters", "http://api.lab-bank.com.evil.com", false)), None);
+        assert_eq!(
+            acao(&ask(
+                "special-characters",
+                "http://api.lab-bank.com_.evil.com",
+                false
+            )),
+            Some("http://api.lab-bank.com_.evil.com")
+        );
+        assert_eq!(
+            acao(&ask(
+                "special-characters",
+                "http://api.lab-bank.com.evil.com",
+                false
+            )),
+            None
+        );
         assert_eq!(acao(&ask("method-specific", "http://evil.com", false)), None);
-        assert_eq!(acao(&ask("method-specific", "http://evil.com", true)), Some("http://evil.com"));
+        assert_eq!(
+            acao(&ask("method-specific", "http://evil.com", true)),
+            Some("http://evil.com")
+        );
         assert_eq!(ask("cors-on-error-only", "http://evil.com", false).status, 404);
     }
 
@@ -430,6 +627,9 @@ mod tests {
     fn crlf_target_splits_lines_without_raw_line_breaks() {
         let r = ask("crlf-injection", "http://evil.com%0d%0aX-Injected:%20yes", false);
         assert!(r.headers.contains(&("X-Injected".to_owned(), "yes".to_owned())));
-        assert!(r.headers.iter().all(|(n, v)| !n.contains(['\r', '\n']) && !v.contains(['\r', '\n'])));
+        assert!(r
+            .headers
+            .iter()
+            .all(|(n, v)| !n.contains(['\r', '\n']) && !v.contains(['\r', '\n'])));
     }
 }

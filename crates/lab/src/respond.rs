@@ -61,7 +61,11 @@ fn audit_response(req: &RequestHead, path: &str, host: &str) -> Response {
         return plain(200, "OK", &crate::audit::index_text());
     }
     let Some(target) = crate::audit::find_audit_target(name) else {
-        return plain(404, "Not Found", "no such audit target; see cors_doctor_lab::audit_targets()\n");
+        return plain(
+            404,
+            "Not Found",
+            "no such audit target; see cors_doctor_lab::audit_targets()\n",
+        );
     };
     target.respond(&crate::audit::PolicyRequest {
         preflight: req.is_preflight(),

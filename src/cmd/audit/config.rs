@@ -31,7 +31,9 @@ pub(crate) struct AuditConfig {
 }
 
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Headers that carry the user's session.
@@ -40,13 +42,23 @@ pub(crate) fn is_session_header(name: &str) -> bool {
 }
 
 fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
-    let (name, value) = raw.split_once(':').with_context(|| format!("invalid header '{raw}': expected 'Name: value'"))?;
+    let (name, value) = raw
+        .split_once(':')
+        .with_context(|| format!("invalid header '{raw}': expected 'Name: value'"))?;
     let name = name.trim();
     if !is_token(name) {
         bail!("invalid header name '{name}' in '{raw}'");
     }
     let lower = name.to_ascii_lowercase();
-    if matches!(lower.as_str(), "origin" | "access-control-request-method" | "access-control-request-headers" | "content-length" | "transfer-encoding" | "connection") {
+    if matches!(
+        lower.as_str(),
+        "origin"
+            | "access-control-request-method"
+            | "access-control-request-headers"
+            | "content-length"
+            | "transfer-encoding"
+            | "connection"
+    ) {
         bail!("audit sets {name} itself (each probe has its own Origin); leave it out");
     }
     let value = value.trim_matches([' ', '\t']);
@@ -58,7 +70,10 @@ fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
 
 /// URLs from a text: one per line, blank lines and `#` comment lines skipped.
 pub(crate) fn url_lines(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned)
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
 }
 
 impl AuditConfig {
@@ -67,14 +82,17 @@ impl AuditConfig {
         for u in &args.urls {
             if u == "-" {
                 let mut text = String::new();
-                std::io::stdin().read_to_string(&mut text).context("cannot read URLs from standard input")?;
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .context("cannot read URLs from standard input")?;
                 urls.extend(url_lines(&text));
             } else {
                 urls.push(u.trim().to_owned());
             }
         }
         if let Some(path) = &args.input {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             urls.extend(url_lines(&text));
         }
         urls.sort();

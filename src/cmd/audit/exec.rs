@@ -37,14 +37,20 @@ pub(crate) struct RateLimit {
 
 impl RateLimit {
     pub(crate) fn new(rate: Option<f64>) -> Self {
-        RateLimit { interval: rate.map(|r| Duration::from_secs_f64(1.0 / r)), next: Mutex::new(Instant::now()) }
+        RateLimit {
+            interval: rate.map(|r| Duration::from_secs_f64(1.0 / r)),
+            next: Mutex::new(Instant::now()),
+        }
     }
 
     /// Block until this request's slot.
     pub(crate) fn wait(&self) {
         let Some(interval) = self.interval else { return };
         let slot = {
-            let mut next = self.next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut next = self
+                .next
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let now = Instant::now();
             let slot = (*next).max(now);
             *next = slot + interval;
@@ -59,7 +65,11 @@ impl RateLimit {
 
 /// Audit every URL of `cfg` with `concurrency` workers. `new_transport` makes one transport per
 /// worker; `done` is called after each target (progress). Results come back in URL order.
-pub(crate) fn run_all<T, F>(cfg: &AuditConfig, new_transport: F, done: &(dyn Fn(&TargetResult) + Sync)) -> Vec<TargetResult>
+pub(crate) fn run_all<T, F>(
+    cfg: &AuditConfig,
+    new_transport: F,
+    done: &(dyn Fn(&TargetResult) + Sync),
+) -> Vec<TargetResult>
 where
     T: Transport,
     F: Fn() -> anyhow::Result<T> + Sync,
@@ -82,13 +92,25 @@ where
             });
         }
     });
-    results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).into_iter().flatten().collect()
+    results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// `scheme://host:port` of a URL, to keep a worker's transport (and its pool) per authority.
 fn authority(url: &str) -> String {
     url::Url::parse(url)
-        .map(|u| format!("{}://{}:{}", u.scheme(), u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(0)))
+        .map(|u| {
+            format!(
+                "{}://{}:{}",
+                u.scheme(),
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -99,7 +121,11 @@ fn audit_one<T: Transport, F: Fn() -> anyhow::Result<T>>(
     new_transport: &F,
     limit: &RateLimit,
 ) -> TargetResult {
-    let fail = |error: String| TargetResult { url: url.to_owned(), error: Some(error), report: None };
+    let fail = |error: String| TargetResult {
+        url: url.to_owned(),
+        error: Some(error),
+        report: None,
+    };
     let target = match Target::new(url, cfg.host.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(e),
@@ -113,12 +139,17 @@ fn audit_one<T: Transport, F: Fn() -> anyhow::Result<T>>(
             Err(e) => return fail(format!("cannot set up the HTTP client: {e:#}")),
         }
     }
-    let Some((_, transport)) = slot.as_mut() else { return fail("no transport".into()) };
+    let Some((_, transport)) = slot.as_mut() else {
+        return fail("no transport".into());
+    };
     let wire_url = match url::Url::parse(url) {
         Ok(u) => u,
         Err(e) => return fail(format!("not a URL: {e}")),
     };
-    let options = Options { session: cfg.session, methods: cfg.methods.clone() };
+    let options = Options {
+        session: cfg.session,
+        methods: cfg.methods.clone(),
+    };
     let mut audit = Audit::new(target, options);
     let mut stopped: Option<String> = None;
     let mut failures = 0usize;
@@ -134,7 +165,8 @@ fn audit_one<T: Transport, F: Fn() -> anyhow::Result<T>>(
                 Ok(resp) => audit.observe(probe, Ok(to_audit(resp))),
                 Err(err) => {
                     failures += 1;
-                    let fatal = matches!(err.stage, NetStage::Dns | NetStage::Connect | NetStage::Tls) || failures >= 3;
+                    let fatal = matches!(err.stage, NetStage::Dns | NetStage::Connect | NetStage::Tls)
+                        || failures >= 3;
                     let text = err.to_string();
                     audit.observe(probe, Err(text.clone()));
                     if fatal {
@@ -148,11 +180,21 @@ fn audit_one<T: Transport, F: Fn() -> anyhow::Result<T>>(
     let report = audit.report();
     let error = match (&stopped, &report.first_error) {
         (Some(e), _) if report.requests == report.failed => Some(e.clone()),
-        (Some(e), _) => Some(format!("stopped after {} of the probes failed: {e}", report.failed)),
-        (None, Some(e)) => Some(format!("{} of {} probes failed: {e}", report.failed, report.requests)),
+        (Some(e), _) => Some(format!(
+            "stopped after {} of the probes failed: {e}",
+            report.failed
+        )),
+        (None, Some(e)) => Some(format!(
+            "{} of {} probes failed: {e}",
+            report.failed, report.requests
+        )),
         (None, None) => None,
     };
-    TargetResult { url: url.to_owned(), error, report: Some(report) }
+    TargetResult {
+        url: url.to_owned(),
+        error,
+        report: Some(report),
+    }
 }
 
 /// The probe as a browser would send it from the probe origin, plus the user's headers (the
@@ -169,13 +211,22 @@ pub(crate) fn wire_request(cfg: &AuditConfig, url: &url::Url, probe: &Probe) -> 
     headers.push(("Sec-Fetch-Mode".into(), "cors".into()));
     headers.push(("Sec-Fetch-Site".into(), "cross-site".into()));
     headers.push(("Sec-Fetch-Dest".into(), "empty".into()));
-    WireRequest { method: probe.method().to_owned(), url: url.clone(), headers, body: None }
+    WireRequest {
+        method: probe.method().to_owned(),
+        url: url.clone(),
+        headers,
+        body: None,
+    }
 }
 
 fn to_audit(resp: WireResponse) -> audit::Response {
     let mut body = resp.body;
     body.truncate(4096);
-    audit::Response { status: resp.status, headers: resp.headers, body }
+    audit::Response {
+        status: resp.status,
+        headers: resp.headers,
+        body,
+    }
 }
 
 #[allow(dead_code)] // named for the tests' scripted transports
@@ -208,11 +259,23 @@ mod tests {
     impl Transport for Scripted {
         fn send(&mut self, req: &WireRequest) -> SendResult {
             if req.url.host_str() == Some("down.test") {
-                return Err(TransportError::at(NetStage::Connect, "connection refused", "down.test:80"));
+                return Err(TransportError::at(
+                    NetStage::Connect,
+                    "connection refused",
+                    "down.test:80",
+                ));
             }
-            let origin = req.headers.iter().find(|(n, _)| n == "Origin").map(|(_, v)| v.clone()).unwrap_or_default();
+            let origin = req
+                .headers
+                .iter()
+                .find(|(n, _)| n == "Origin")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             let has_cookie = req.headers.iter().any(|(n, _)| n == "Cookie");
-            assert!(!(has_cookie && req.method == "OPTIONS"), "no cookie on preflights");
+            assert!(
+                !(has_cookie && req.method == "OPTIONS"),
+                "no cookie on preflights"
+            );
             Ok(WireResponse::new(200)
                 .with_header("Access-Control-Allow-Origin", &origin)
                 .with_header("Access-Control-Allow-Credentials", "true")
@@ -229,7 +292,11 @@ mod tests {
         assert!(!results[0].report.as_ref().unwrap().findings.is_empty());
         assert!(!results[1].audited());
         assert!(results[1].error.as_deref().unwrap().contains("refused"));
-        assert_eq!(results[1].report.as_ref().unwrap().requests, 1, "an unreachable host is not probed 40 times");
+        assert_eq!(
+            results[1].report.as_ref().unwrap().requests,
+            1,
+            "an unreachable host is not probed 40 times"
+        );
         assert!(results[2].error.as_deref().unwrap().contains("http"));
     }
 
@@ -238,14 +305,26 @@ mod tests {
         let c = cfg(&["http://a.test/"], 1);
         let url = url::Url::parse("http://a.test/").unwrap();
         let target = Target::new("http://a.test/", None).unwrap();
-        let mut a = Audit::new(target, Options { session: true, methods: vec![] });
+        let mut a = Audit::new(
+            target,
+            Options {
+                session: true,
+                methods: vec![],
+            },
+        );
         let first = a.next_batch();
-        assert!(wire_request(&c, &url, &first[0]).headers.iter().any(|(n, _)| n == "Cookie"));
+        assert!(wire_request(&c, &url, &first[0])
+            .headers
+            .iter()
+            .any(|(n, _)| n == "Cookie"));
         for p in first {
             a.observe(p, Ok(audit::Response::default()));
         }
         let pre = a.next_batch();
-        assert!(pre.iter().all(|p| !wire_request(&c, &url, p).headers.iter().any(|(n, _)| n == "Cookie")));
+        assert!(pre.iter().all(|p| !wire_request(&c, &url, p)
+            .headers
+            .iter()
+            .any(|(n, _)| n == "Cookie")));
     }
 
     #[test]
@@ -255,6 +334,10 @@ mod tests {
         for _ in 0..5 {
             limit.wait();
         }
-        assert!(start.elapsed() >= Duration::from_millis(18), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(18),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -93,8 +93,15 @@ impl AuditReport {
         let mut targets: Vec<TargetOut> = results
             .into_iter()
             .map(|r| {
-                let (requests, findings) = r.report.map_or((0, Vec::new()), |rep| (rep.requests, rep.findings));
-                TargetOut { url: r.url, error: r.error, requests, findings }
+                let (requests, findings) = r
+                    .report
+                    .map_or((0, Vec::new()), |rep| (rep.requests, rep.findings));
+                TargetOut {
+                    url: r.url,
+                    error: r.error,
+                    requests,
+                    findings,
+                }
             })
             .collect();
         targets.sort_by(|a, b| a.url.cmp(&b.url));
@@ -108,7 +115,11 @@ impl AuditReport {
             }
         }
         summary.by_severity = by_severity;
-        AuditReport { schema: SCHEMA, targets, summary }
+        AuditReport {
+            schema: SCHEMA,
+            targets,
+            summary,
+        }
     }
 
     /// 2 when no target could be audited; 1 when a finding reaches `fail_on`; else 0.

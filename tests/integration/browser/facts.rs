@@ -141,10 +141,13 @@ pub(crate) fn differences(chromium: &Facts, doctor: &Facts) -> Vec<(&'static str
         .collect()
 }
 
+/// One reported difference: `(case, field, chromium's value, the other side's value)`.
+pub(crate) type Row = (String, &'static str, String, String);
+
 /// A plain-text table of `(case, field, chromium, other)` rows; `other` names the last column.
 /// Two long values that share a long beginning (console lines) are shown from a little before
 /// the first difference.
-pub(crate) fn table(other: &str, rows: &[(String, &'static str, String, String)]) -> String {
+pub(crate) fn table(other: &str, rows: &[Row]) -> String {
     let head = ("case", "field", "chromium", other);
     let w0 = rows
         .iter()

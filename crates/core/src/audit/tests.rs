@@ -111,7 +111,12 @@ fn reflection_without_credentials_is_low_unless_internal() {
 #[test]
 fn each_bypass_class_is_named() {
     let t = target(BANK, None);
-    let cases: Vec<(&str, Box<dyn Fn(&Probe) -> bool>, Vec<(&str, Severity)>)> = vec![
+    type Case = (
+        &'static str,
+        Box<dyn Fn(&Probe) -> bool>,
+        Vec<(&'static str, Severity)>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "null",
             Box::new(|p: &Probe| p.origin == "null"),

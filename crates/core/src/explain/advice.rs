@@ -107,6 +107,7 @@ pub(crate) fn explain_hit(h: Hit) -> Explained {
         fix,
         check_command,
         check_note,
+        message: h.message,
         docs_url,
         count: 1,
     }
@@ -117,6 +118,8 @@ fn rank(h: &Hit, causes: &mut Vec<String>) {
     let status: Option<u16> = h.detail.get("status").and_then(|s| s.parse().ok());
     if let Some(s) = status {
         let needle = match s {
+            // A 2xx answer was not an error path: the allowlist is the likelier culprit.
+            200..=299 => Some("allowed origins"),
             401 | 403 => Some("401/403"),
             404 | 405 => Some("404/405"),
             300..=399 => Some("redirect"),

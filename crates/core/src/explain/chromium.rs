@@ -215,6 +215,7 @@ fn legacy_redirect_at(c: &Compact<'_>, p: usize) -> Option<Hit> {
         start: p,
         end,
         role: Role::Primary,
+        message: String::new(),
     })
 }
 
@@ -301,6 +302,7 @@ fn legacy_at(c: &Compact<'_>, p: usize, lead: &str, initiator: Option<Initiator>
         start: p,
         end,
         role: Role::Primary,
+        message: String::new(),
     })
 }
 
@@ -448,6 +450,7 @@ fn parse_at(c: &Compact<'_>, p: usize) -> Option<Result<Hit, usize>> {
         start: p,
         end,
         role: Role::Primary,
+        message: String::new(),
     }))
 }
 

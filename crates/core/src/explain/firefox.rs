@@ -134,6 +134,7 @@ fn parse_at(c: &Compact<'_>, p: usize) -> Option<Hit> {
         start: p,
         end,
         role: Role::Primary,
+        message: String::new(),
     })
 }
 

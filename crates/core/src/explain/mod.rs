@@ -66,6 +66,8 @@ pub struct Explained {
     pub check_command: String,
     /// What to edit in `check_command` before running it, when the message did not tell everything.
     pub check_note: Option<String>,
+    /// The console text that was recognised, with wrapped lines joined.
+    pub message: String,
     /// MDN's page for this error.
     pub docs_url: Option<String>,
     /// How many times the same error appeared in the text.
@@ -122,6 +124,8 @@ pub(crate) struct Hit {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) role: Role,
+    /// The recognised text (filled in once all scanners ran).
+    pub(crate) message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +154,9 @@ pub fn explain(text: &str) -> Report {
     hits.extend(webkit::scan(&c));
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     hits = drop_nested(hits);
+    for h in &mut hits {
+        h.message = c.value(h.start, h.end);
+    }
     for p in chromium_unknown.into_iter().chain(firefox_unknown) {
         let looks_like = "a CORS message whose wording this version does not recognise (a newer browser, a \
             translated console, or a damaged paste); run `cors-doctor check` on the URL to see the failing check";

@@ -8,6 +8,20 @@
 /// Remove DevTools decorations at the start of each line: `[Error]`, `❌`, timestamps,
 /// `index.js:12` / `(index):1` / `VM12:3` source locations and `Uncaught (in promise)`.
 pub(crate) fn clean(text: &str) -> String {
+    let unescaped;
+    let text = if ["&#39;", "&#x27;", "&quot;"].iter().any(|e| text.contains(e)) {
+        // Copied from a web page's HTML source: undo the escaping of quotes.
+        unescaped = text
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        unescaped.as_str()
+    } else {
+        text
+    };
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         out.push_str(strip_prefixes(line));
@@ -273,6 +287,10 @@ mod tests {
             ]
         );
         assert_eq!(clean(" wrapped value"), " wrapped value\n");
+        assert_eq!(
+            clean("at &#39;https://a.test/?a=1&amp;b=2&#39;"),
+            "at 'https://a.test/?a=1&b=2'\n"
+        );
         assert_eq!(clean("❌ [Error] x"), "x\n");
         assert_eq!(
             clean("2026-01-02T03:04:05.678Z api.example.com/data:1  Failed"),

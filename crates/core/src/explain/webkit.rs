@@ -143,6 +143,7 @@ fn hit(kind: FailureKind, stage: Stage, name: &str, start: usize, end: usize) ->
         start,
         end,
         role: Role::Primary,
+        message: String::new(),
     }
 }
 

@@ -13,6 +13,7 @@
 //! have passed only when the browser went on to send the request.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
 
 use serde::Deserialize;
 use url::Url;
@@ -25,8 +26,8 @@ use crate::diagnosis::{self, Diagnosis, Finding, Input, Observation, Role, Sever
 use crate::fetch::{Fetch, NetworkError, Step};
 use crate::fixes::{self, Detection, Fix};
 use crate::model::{
-    CorsRequest, Credentials, Engine, ExchangeKind, ObservedResponse, Outcome, OutgoingRequest, RedirectMode,
-    Verdict,
+    CorsRequest, Credentials, Engine, ExchangeKind, HeaderList, ObservedResponse, Outcome, OutgoingRequest,
+    RedirectMode, Verdict,
 };
 use crate::preflight::is_redirect_status;
 
@@ -124,6 +125,7 @@ enum Answer {
 }
 
 /// An exchange as replayed, for the diagnosis.
+#[derive(Debug, Clone)]
 struct Replayed {
     role: Role,
     request: OutgoingRequest,
@@ -141,6 +143,7 @@ pub struct Analyzer {
     window: VecDeque<Option<Entry>>,
     recent: VecDeque<Entry>,
     summary: SummaryBuilder,
+    memo: Memo,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +170,7 @@ impl Analyzer {
             window: VecDeque::with_capacity(WINDOW + 1),
             recent: VecDeque::new(),
             summary: SummaryBuilder::default(),
+            memo: Memo::default(),
         }
     }
 
@@ -279,6 +283,7 @@ impl Analyzer {
             source,
             self.recorder,
             &self.opts.engines,
+            &mut self.memo,
         );
         if let Some(p) = &preflight {
             self.summary
@@ -418,10 +423,14 @@ fn answer_of(e: &Entry) -> Answer {
     match e.error.as_deref() {
         Some(err) if err != "net::ERR_FAILED" && !err.is_empty() => Answer::Network(err.to_string()),
         Some(err) => Answer::Unknown(format!(
-            "entry {} failed with {err} and no response was recorded, so the reason cannot be read from the HAR",
-            e.index
+            "the browser recorded {err} and no response, so the reason cannot be read from the HAR{}",
+            if e.is_preflight() {
+                " (on the preflight)"
+            } else {
+                ""
+            }
         )),
-        None => Answer::Unknown(format!("entry {} has no response (status {})", e.index, e.status)),
+        None => Answer::Unknown(format!("no response is recorded (status {})", e.status)),
     }
 }
 
@@ -572,7 +581,237 @@ fn blocked_by_cors(v: &Verdict) -> bool {
     v.outcome == Outcome::Blocked && v.failure.as_ref().is_some_and(|f| f.kind.is_cors_error())
 }
 
+/// The part of a judgement that depends only on what a request and its responses look like, not
+/// on which entry it is: cached, because real recordings repeat the same exchange many times.
+#[derive(Debug, Clone)]
+struct Core {
+    request: CorsRequest,
+    basis: CredentialsBasis,
+    verdicts: Vec<Verdict>,
+    log: Vec<Replayed>,
+    notes: Vec<String>,
+    inferred: bool,
+    credentials_note: Option<(Verdict, bool)>,
+    diagnosis: Diagnosis,
+}
+
+impl Core {
+    /// The same judgement for another URL of the same origin (everything else being equal).
+    fn for_url(mut self, url: &str) -> Core {
+        let old = std::mem::replace(&mut self.request.url, url.to_string());
+        if old == url {
+            return self;
+        }
+        let fix = |s: &mut String| {
+            if s.contains(old.as_str()) {
+                *s = s.replace(old.as_str(), url);
+            }
+        };
+        for v in self
+            .verdicts
+            .iter_mut()
+            .chain(self.credentials_note.iter_mut().map(|(v, _)| v))
+        {
+            if let Some(f) = v.failure.as_mut() {
+                fix(&mut f.url);
+                fix(&mut f.initial_url);
+            }
+            v.sent.iter_mut().for_each(|s| fix(&mut s.url));
+        }
+        self.log.iter_mut().for_each(|r| fix(&mut r.request.url));
+        self.notes.iter_mut().for_each(fix);
+        if let Some(c) = self.diagnosis.root_cause.as_mut() {
+            fix(&mut c.headline);
+            fix(&mut c.detail);
+        }
+        for f in &mut self.diagnosis.findings {
+            fix(&mut f.title);
+            fix(&mut f.detail);
+            f.evidence.iter_mut().for_each(fix);
+        }
+        self
+    }
+}
+
+/// Memo of [`Core`]s and fixes, bounded.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    cores: HashMap<u64, Core>,
+    fixes: HashMap<u64, (Fix, Option<Detection>)>,
+}
+
+const MEMO_MAX: usize = 4096;
+
+/// Response headers whose values no CORS judgement reads (their names still count).
+fn volatile(lower: &str) -> bool {
+    matches!(
+        lower,
+        "date"
+            | "age"
+            | "etag"
+            | "last-modified"
+            | "expires"
+            | "content-length"
+            | "x-request-id"
+            | "x-correlation-id"
+            | "x-amzn-requestid"
+            | "x-amz-request-id"
+            | "x-amz-cf-id"
+            | "x-amzn-trace-id"
+            | "cf-ray"
+            | "traceparent"
+            | "server-timing"
+            | "x-runtime"
+            | "request-id"
+            | "x-trace-id"
+            | "report-to"
+            | "nel"
+    )
+}
+
+fn hash_headers(h: &mut impl Hasher, headers: &HeaderList) {
+    for (n, v) in headers {
+        let lower = n.to_ascii_lowercase();
+        lower.hash(h);
+        if lower == "set-cookie" {
+            // Only the attributes matter (SameSite, Secure), not the cookie's value.
+            v.split_once(';').map(|(_, a)| a).unwrap_or("").hash(h);
+        } else if !volatile(&lower) {
+            v.hash(h);
+        }
+    }
+}
+
+fn hash_response(h: &mut impl Hasher, e: &Entry) {
+    (e.status, &e.status_text, &e.error).hash(h);
+    hash_headers(h, &e.response_headers);
+}
+
+/// The memo key, or `None` when the judgement may depend on the URL itself (redirects).
+fn memo_key(
+    req: &CorsRequest,
+    e: &Entry,
+    preflight: Option<&Entry>,
+    hops: &[Entry],
+    recorder: Engine,
+    engines: &[Engine],
+) -> Option<u64> {
+    let redirects = |x: &Entry| x.response_header("location").is_some() || !x.redirect_url.is_empty();
+    if !hops.is_empty() || redirects(e) || preflight.is_some_and(redirects) {
+        return None;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    request::url_origin(&req.url).hash(&mut h);
+    (
+        &req.origin,
+        &req.method,
+        req.credentials,
+        req.initiator,
+        recorder,
+        engines,
+    )
+        .hash(&mut h);
+    for (n, v) in &req.headers {
+        let lower = n.to_ascii_lowercase();
+        lower.hash(&mut h);
+        if lower != "authorization" {
+            v.hash(&mut h);
+        }
+    }
+    (e.request_header("sec-fetch-dest"), e.from_cache).hash(&mut h);
+    hash_response(&mut h, e);
+    match preflight {
+        Some(p) => {
+            1u8.hash(&mut h);
+            hash_response(&mut h, p);
+        }
+        None => 0u8.hash(&mut h),
+    }
+    Some(h.finish())
+}
+
+/// Replay every engine, settle the credentials mode, diagnose.
+fn evaluate(
+    mut req: CorsRequest,
+    mut basis: CredentialsBasis,
+    rec: &Recorded<'_>,
+    last: &Entry,
+    recorder: Engine,
+    engines: &[Engine],
+) -> Core {
+    let recorded_failed = last.error.is_some() || !last.has_response();
+    let (mut verdicts, mut log, mut notes) = replay_all(&req, engines, rec);
+    // Sanitized exports drop Cookie/Authorization: when the credentials mode decides the verdict,
+    // prefer the mode that explains what the browser recorded, and say so.
+    let mut credentials_note = None;
+    let mut inferred = false;
+    // Subresources (fonts, module scripts, images) never use credentials mode `include` by choice.
+    let script_load = rec
+        .entry
+        .request_header("sec-fetch-dest")
+        .is_none_or(|d| d.trim().eq_ignore_ascii_case("empty"));
+    if basis == CredentialsBasis::NotRecorded && script_load {
+        let mut alt = req.clone();
+        alt.credentials = Credentials::Include;
+        let judge_engine = if engines.contains(&recorder) {
+            recorder
+        } else {
+            engines[0]
+        };
+        let (alt_verdicts, _, _) = replay_all(&alt, &[judge_engine], rec);
+        let now = verdicts.iter().find(|v| v.engine == judge_engine);
+        let now_blocked = now.is_some_and(blocked_by_cors);
+        let now_allowed = now.is_some_and(|v| v.outcome == Outcome::Allowed);
+        let alt_blocked = alt_verdicts.first().is_some_and(blocked_by_cors);
+        let alt_decided = alt_verdicts.first().is_some_and(|v| v.outcome != Outcome::Incomplete);
+        if recorded_failed && last.error.is_some() && now_allowed && alt_blocked {
+            req = alt;
+            basis = CredentialsBasis::InferredFromFailure;
+            inferred = true;
+            (verdicts, log, notes) = replay_all(&req, engines, rec);
+        } else if now_blocked != alt_blocked && (now_blocked || now_allowed) && alt_decided {
+            let v = alt_verdicts
+                .into_iter()
+                .next()
+                .or_else(|| verdicts.first().cloned());
+            credentials_note = v.map(|v| (v, now_blocked));
+        }
+    }
+    let diagnosis = {
+        let input = input_of(&req, &log, &verdicts);
+        diagnosis::diagnose(&input)
+    };
+    Core {
+        request: req,
+        basis,
+        verdicts,
+        log,
+        notes,
+        inferred,
+        credentials_note,
+        diagnosis,
+    }
+}
+
+fn input_of<'a>(req: &'a CorsRequest, log: &'a [Replayed], verdicts: &'a [Verdict]) -> Input<'a> {
+    let observations = log
+        .iter()
+        .map(|r| Observation {
+            role: r.role,
+            request: &r.request,
+            response: r.response.as_ref(),
+            error: r.error.as_deref(),
+        })
+        .collect();
+    Input {
+        request: req,
+        observations,
+        verdicts,
+    }
+}
+
 /// Judge one recorded request: build the script's request, replay every engine, diagnose.
+#[allow(clippy::too_many_arguments)]
 fn judge(
     e: &Entry,
     preflight: Option<&Entry>,
@@ -581,12 +820,13 @@ fn judge(
     source: OriginSource,
     recorder: Engine,
     engines: &[Engine],
+    memo: &mut Memo,
 ) -> Analyzed {
     let acrh = preflight
         .and_then(|p| p.request_header("access-control-request-headers"))
         .map(request::parse_acrh);
-    let (credentials, mut basis) = request::credentials(e, acrh.as_deref());
-    let mut req = CorsRequest {
+    let (credentials, basis) = request::credentials(e, acrh.as_deref());
+    let req = CorsRequest {
         url: e.url.clone(),
         origin: origin.clone(),
         method: e.method.clone(),
@@ -603,77 +843,49 @@ fn judge(
         hops,
         assume_preflight_passed: recorder_preflights && e.has_response(),
     };
-    let mut evidence = Vec::new();
     // What the browser recorded at the end of the chain (the last redirect hop, if any).
     let last = hops.last().unwrap_or(e);
-    let recorded_failed = last.error.is_some() || !last.has_response();
-    let (mut verdicts, mut log, mut notes) = replay_all(&req, engines, &rec);
-
-    // Sanitized exports drop Cookie/Authorization: when the credentials mode decides the verdict,
-    // prefer the mode that explains what the browser recorded, and say so.
-    let mut credentials_note = None;
-    // Subresources (fonts, module scripts, images) never use credentials mode `include` by choice.
-    let script_load = e
-        .request_header("sec-fetch-dest")
-        .is_none_or(|d| d.trim().eq_ignore_ascii_case("empty"));
-    if basis == CredentialsBasis::NotRecorded && script_load {
-        let mut alt = req.clone();
-        alt.credentials = Credentials::Include;
-        let judge_engine = if engines.contains(&recorder) {
-            recorder
-        } else {
-            engines[0]
-        };
-        let (alt_verdicts, alt_log, alt_notes) = replay_all(&alt, &[judge_engine], &rec);
-        let now_blocked = verdicts
-            .iter()
-            .find(|v| v.engine == judge_engine)
-            .is_some_and(blocked_by_cors);
-        let alt_blocked = alt_verdicts.first().is_some_and(blocked_by_cors);
-        if recorded_failed && last.error.is_some() && !now_blocked && alt_blocked {
-            req = alt;
-            basis = CredentialsBasis::InferredFromFailure;
-            let (v, l, n) = replay_all(&req, engines, &rec);
-            (verdicts, log, notes) = (v, l, n);
-            let _ = (alt_log, alt_notes);
-            evidence.push(
-                "No Cookie or Authorization header is recorded (DevTools exports HARs without them by default), \
-                 but only credentials: 'include' explains the failure the browser recorded: judged as credentialed."
-                    .to_string(),
-            );
-        } else if now_blocked != alt_blocked {
-            let v = alt_verdicts
-                .into_iter()
-                .next()
-                .or_else(|| verdicts.first().cloned());
-            credentials_note = v.map(|v| (v, now_blocked));
+    let key = memo_key(&req, e, preflight, hops, recorder, engines);
+    let mut core = match key.and_then(|k| memo.cores.get(&k)) {
+        Some(c) => c.clone().for_url(&e.url),
+        None => {
+            let c = evaluate(req, basis, &rec, last, recorder, engines);
+            if let Some(k) = key {
+                if memo.cores.len() >= MEMO_MAX {
+                    memo.cores.clear();
+                }
+                memo.cores.insert(k, c.clone());
+            }
+            c
         }
-    }
-    evidence.extend(describe(e, preflight, hops, &origin, source, basis, &rec));
-    evidence.append(&mut notes);
-
-    let observations: Vec<Observation<'_>> = log
-        .iter()
-        .map(|r| Observation {
-            role: r.role,
-            request: &r.request,
-            response: r.response.as_ref(),
-            error: r.error.as_deref(),
-        })
-        .collect();
-    let input = Input {
-        request: &req,
-        observations,
-        verdicts: &verdicts,
     };
-    let mut diag = diagnosis::diagnose(&input);
-    let status_kind = status_of(&verdicts, e);
+    // Bodies are per entry (the memo key leaves them out); only the fix reads them.
+    for r in &mut core.log {
+        let from = if r.role == Role::Preflight {
+            preflight
+        } else {
+            Some(e)
+        };
+        r.body = from.map(|x| x.body_prefix.clone()).unwrap_or_default();
+    }
+    let mut evidence = Vec::new();
+    if core.inferred {
+        evidence.push(
+            "No Cookie or Authorization header is recorded (DevTools exports HARs without them by default), \
+             but only credentials: 'include' explains the failure the browser recorded: judged as credentialed."
+                .to_string(),
+        );
+    }
+    evidence.extend(describe(e, preflight, hops, &origin, source, core.basis, &rec));
+    evidence.append(&mut core.notes);
+    let status_kind = status_of(&core.verdicts, last);
+    let mut diag = core.diagnosis;
     diag.findings.extend(har_findings(
-        e,
-        &verdicts,
+        last,
+        &core.verdicts,
         status_kind,
         recorder,
-        credentials_note,
+        core.credentials_note,
     ));
     diag.findings.sort_by_key(|f| f.severity);
     let needs_fix = status_kind == Status::Blocked
@@ -681,27 +893,8 @@ fn judge(
             .findings
             .iter()
             .any(|f| f.severity == Severity::Error && f.id != "har-failure-not-recorded");
-    let fix = needs_fix.then(|| {
-        let classification = classify(&req, Engine::Spec);
-        let needs = diagnosis::needs_from(
-            &input,
-            &classification.unsafe_header_names,
-            &classification.method,
-        );
-        let views: Vec<_> = log
-            .iter()
-            .filter_map(|r| {
-                r.response
-                    .as_ref()
-                    .map(|resp| (resp.headers.as_slice(), r.body.as_bytes()))
-            })
-            .collect();
-        match fixes::detect(&views) {
-            Some(det) if det.stack != fixes::Stack::Unknown => (fixes::fix_for(det.stack, &needs), Some(det)),
-            _ => (fixes::header_recipe(&needs), None),
-        }
-    });
-    let failure_kind = failure_kind(&verdicts, status_kind);
+    let fix = needs_fix.then(|| fix_for(&core.request, &core.log, &core.verdicts, key, memo));
+    let failure_kind = failure_kind(&core.verdicts, status_kind);
     Analyzed {
         index: e.index,
         url: e.url.clone(),
@@ -712,15 +905,60 @@ fn judge(
         recorded_error: last.error.clone(),
         preflight_index: preflight.map(|p| p.index),
         redirect_indices: hops.iter().map(|h| h.index).collect(),
-        request: req,
-        credentials_basis: basis,
-        verdicts,
+        request: core.request,
+        credentials_basis: core.basis,
+        verdicts: core.verdicts,
         diagnosis: diag,
         evidence,
         status_kind,
         failure_kind,
         fix,
     }
+}
+
+/// The fix for this request's needs, for the stack its responses come from.
+fn fix_for(
+    req: &CorsRequest,
+    log: &[Replayed],
+    verdicts: &[Verdict],
+    key: Option<u64>,
+    memo: &mut Memo,
+) -> (Fix, Option<Detection>) {
+    let fix_key = key.map(|k| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        k.hash(&mut h);
+        log.iter().for_each(|r| r.body.hash(&mut h));
+        h.finish()
+    });
+    if let Some(hit) = fix_key.and_then(|k| memo.fixes.get(&k)) {
+        return hit.clone();
+    }
+    let input = input_of(req, log, verdicts);
+    let classification = classify(req, Engine::Spec);
+    let needs = diagnosis::needs_from(
+        &input,
+        &classification.unsafe_header_names,
+        &classification.method,
+    );
+    let views: Vec<_> = log
+        .iter()
+        .filter_map(|r| {
+            r.response
+                .as_ref()
+                .map(|resp| (resp.headers.as_slice(), r.body.as_bytes()))
+        })
+        .collect();
+    let fix = match fixes::detect(&views) {
+        Some(det) if det.stack != fixes::Stack::Unknown => (fixes::fix_for(det.stack, &needs), Some(det)),
+        _ => (fixes::header_recipe(&needs), None),
+    };
+    if let Some(k) = fix_key {
+        if memo.fixes.len() >= MEMO_MAX {
+            memo.fixes.clear();
+        }
+        memo.fixes.insert(k, fix.clone());
+    }
+    fix
 }
 
 fn replay_all(
