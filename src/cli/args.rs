@@ -198,10 +198,12 @@ pub(crate) struct AuditArgs {
     /// Read URLs from a file, one per line (`#` starts a comment).
     #[arg(long, short = 'i', value_name = "FILE")]
     pub(crate) input: Option<PathBuf>,
-    /// A header to send with every probe ('Name: value'); repeatable.
+    /// A header to send with every probe ('Name: value'); repeatable. `Host: NAME` audits a server
+    /// reached by IP under its real name: the probe origins are built from NAME.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub(crate) headers: Vec<String>,
-    /// Cookie to send, so session-only policies are found.
+    /// Cookie to send, so session-only policies are found (GET probes carry it; each hit is tried
+    /// again without it; preflights never carry it, as in browsers).
     #[arg(long, value_name = "COOKIES")]
     pub(crate) cookie: Option<String>,
     /// Extra methods to probe with preflights (GET is always probed); repeatable or comma-separated.

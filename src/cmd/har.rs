@@ -500,8 +500,8 @@ impl<'a> Sink<'a> {
             self.first = false;
             self.write(sep);
             if self.error.is_none() {
-                if let Err(e) = serde_json::to_writer(&mut *self.out, &rec) {
-                    self.error = Some(e.into());
+                if let Err(e) = write_json(&mut *self.out, &rec) {
+                    self.error = Some(e);
                 }
             }
             return;
@@ -548,11 +548,13 @@ impl<'a> Sink<'a> {
         match self.cfg.format {
             Format::Json => {
                 self.write(b"\n],\n\"summary\": ");
-                let tail = serde_json::to_string(&summary).map_err(|e| RunError::Output(e.into()))?;
-                self.write(tail.as_bytes());
+                if self.error.is_none() {
+                    self.error = write_json(&mut *self.out, &summary).err();
+                }
                 self.write(b",\n\"skipped\": ");
-                let skipped = serde_json::to_string(&skipped).map_err(|e| RunError::Output(e.into()))?;
-                self.write(skipped.as_bytes());
+                if self.error.is_none() {
+                    self.error = write_json(&mut *self.out, &skipped).err();
+                }
                 self.write(b"\n}\n");
             }
             format => {
@@ -574,6 +576,33 @@ impl<'a> Sink<'a> {
         self.check()?;
         Ok(outcome)
     }
+}
+
+/// serde_json escapes only C0 controls; text from a HAR may also carry C1 controls and bidi
+/// overrides, which some terminals act on when the JSON is printed. Escape those too.
+struct SafeFormatter;
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        // C1 controls are encoded C2 80–C2 9F, the bidi controls E2 80 AA–AE and E2 81 A6–A9.
+        if !fragment.bytes().any(|b| b == 0xC2 || b == 0xE2) {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                writer.write_all(fragment[start..i].as_bytes())?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(fragment[start..].as_bytes())
+    }
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, SafeFormatter);
+    value.serialize(&mut ser).map_err(io::Error::from)
 }
 
 /// Requests that fail the same way at the same endpoint are one group.
@@ -615,5 +644,12 @@ mod tests {
             "https://a.test/?tokens=1&keyboard=2"
         );
         assert_eq!(redact_query_secrets("no query here"), "no query here");
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_controls_too() {
+        let mut out = Vec::new();
+        write_json(&mut out, &"a\u{9b}b\u{202e}c\u{1b}é").unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#""a\u009bb\u202ec\u001bé""#);
     }
 }

@@ -5,6 +5,7 @@ mod audit;
 mod browser;
 mod check;
 mod cli;
+mod explain;
 mod har;
 mod hostile;
 mod secrets;

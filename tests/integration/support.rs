@@ -46,6 +46,32 @@ pub fn cors_doctor(args: &[&str]) -> Run {
     }
 }
 
+/// Run `cors-doctor ARGS` with `input` on standard input.
+pub fn cors_doctor_stdin(args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cors-doctor"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cors-doctor");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait for cors-doctor");
+    writer.join().expect("stdin writer");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Replace the lab's random port and per-run timings so output can be snapshotted.
 pub fn normalise(text: &str, base_url: &str) -> String {
     let text = text.replace(base_url, "http://LAB");
@@ -75,25 +101,27 @@ fn strip_timings(text: &str) -> String {
     out
 }
 
-/// The JSON Schema of `check --format json`, compiled once.
-pub fn check_schema() -> &'static jsonschema::Validator {
-    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        let text = include_str!("../../docs/check-v1.schema.json");
-        let schema: serde_json::Value = serde_json::from_str(text).expect("schema is JSON");
-        jsonschema::validator_for(&schema).expect("schema compiles")
-    })
+fn compile(text: &str) -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
 }
 
-/// Assert a JSON value satisfies the check/v1 schema, listing every violation.
+fn assert_valid(validator: &jsonschema::Validator, name: &str, value: &serde_json::Value) {
+    let errors: Vec<String> =
+        validator.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{name} schema violations:\n{}", errors.join("\n"));
+}
+
+/// Assert a JSON value satisfies the check/v1 schema (docs/check-v1.schema.json).
 pub fn assert_valid_check_json(value: &serde_json::Value) {
-    let errors: Vec<String> = check_schema()
-        .iter_errors(value)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "check/v1 schema violations:\n{}",
-        errors.join("\n")
-    );
+    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let v = SCHEMA.get_or_init(|| compile(include_str!("../../docs/check-v1.schema.json")));
+    assert_valid(v, "check/v1", value);
+}
+
+/// Assert a JSON value satisfies the explain/v1 schema (docs/explain-v1.schema.json).
+pub fn assert_valid_explain_json(value: &serde_json::Value) {
+    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let v = SCHEMA.get_or_init(|| compile(include_str!("../../docs/explain-v1.schema.json")));
+    assert_valid(v, "explain/v1", value);
 }

@@ -9,6 +9,9 @@
 //! [`template`]): duplicates, casing and broken values are the point. Every request received is
 //! logged with its header lines in wire order ([`Lab::requests`]).
 //!
+//! Separately, [`audit_targets()`] are origin-dependent policies for `cors-doctor audit`, served at
+//! `/audit/<name>` (see [`audit`]).
+//!
 //! ```no_run
 //! use cors_doctor_lab::{Lab, LabConfig};
 //! let lab = Lab::start_background("127.0.0.1:0".parse().unwrap(), LabConfig::default()).unwrap();

@@ -186,6 +186,15 @@ mod tests {
     }
 
     #[test]
+    fn audit_routes_answer_by_policy() {
+        let index = String::from_utf8(get("GET /audit/ HTTP/1.1\r\n\r\n").body).unwrap();
+        assert!(index.contains("suffix-match\tsuffix-match:high"), "{index}");
+        let r = get("GET /audit/origin-reflected HTTP/1.1\r\nHost: api.lab-bank.com\r\nOrigin: https://evil.example\r\n\r\n");
+        assert!(r.headers.contains(&("Access-Control-Allow-Origin".into(), "https://evil.example".into())));
+        assert_eq!(get("GET /audit/nope HTTP/1.1\r\n\r\n").status, 404);
+    }
+
+    #[test]
     fn preflight_and_actual_get_their_own_replies() {
         let pre = get("OPTIONS /preflight-not-routed HTTP/1.1\r\nOrigin: http://localhost:3000\r\nAccess-Control-Request-Method: PUT\r\n\r\n");
         assert_eq!(pre.status, 404);

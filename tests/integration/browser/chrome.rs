@@ -42,6 +42,7 @@ impl Chromium {
                 "--disable-sync",
                 "--disable-extensions",
                 "--disable-default-apps",
+                "--disable-features=SpareRendererForSitePerProcess",
                 "--remote-debugging-port=0",
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
