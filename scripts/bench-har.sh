@@ -2,6 +2,7 @@
 # Benchmark `cors-doctor har` on a large generated HAR, side by side with jq.
 #
 #   scripts/bench-har.sh [SIZE_MB]      (default 1024)
+#   BENCH_DIR=/tmp/x CORS_DOCTOR_BIN=target/release/cors-doctor scripts/bench-har.sh 200
 #
 # Generates a Chrome-DevTools-shaped HAR of about SIZE_MB (documents, scripts, images, cross-origin
 # fetches with realistic header sets and JSON bodies, preflighted PUTs with their OPTIONS entries,
@@ -101,31 +102,40 @@ fi
 BYTES=$(stat -c %s "$HAR")
 MB=$(python3 -c "print(round($BYTES/1e6, 1))")
 echo "file: $HAR ($MB MB)" >&2
-(cd "$ROOT" && cargo build --release --quiet)
-BIN="$ROOT/target/release/cors-doctor"
+if [ -n "${CORS_DOCTOR_BIN:-}" ]; then
+  BIN="$CORS_DOCTOR_BIN"   # an already-built release binary
+else
+  (cd "$ROOT" && cargo build --release --quiet)
+  BIN="$ROOT/target/release/cors-doctor"
+fi
 cat "$HAR" > /dev/null   # warm the page cache so both tools read from memory
 
 measure() { # label, command...
   local label="$1"; shift
   local log="$WORK/time-$label.txt"
   /usr/bin/time -v "$@" > "$WORK/out-$label" 2> "$log" || true
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-  python3 - "$label" "$wall" "$rss" "$BYTES" <<'PY'
+  python3 - "$label" "$log" "$BYTES" <<'PY'
 import sys
-label, wall, rss, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-parts = [float(p) for p in wall.split(":")]
-secs = parts[-1] + (parts[-2] * 60 if len(parts) > 1 else 0) + (parts[-3] * 3600 if len(parts) > 2 else 0)
-print(f"{label:<12} {secs:8.2f} s  {size/1e6/secs:8.1f} MB/s  peak RSS {rss/1024:8.1f} MB")
+label, log, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+t = {}
+for line in open(log):
+    k, _, v = line.strip().rpartition(": ")
+    t[k] = v
+parts = [float(p) for p in t["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")]
+wall = sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+cpu = float(t["User time (seconds)"]) + float(t["System time (seconds)"])
+rss = int(t["Maximum resident set size (kbytes)"]) / 1024
+print(f"{label:<12} wall {wall:7.2f} s {size/1e6/wall:7.1f} MB/s | cpu {cpu:7.2f} s {size/1e6/cpu:7.1f} MB/s | peak RSS {rss:7.1f} MB")
+open(log + ".secs", "w").write(f"{wall} {cpu}\n")
 PY
-  echo "$wall" > "$WORK/wall-$label"
 }
-secs() { python3 -c "import sys; p=[float(x) for x in sys.argv[1].split(':')]; print(sum(v*60**i for i,v in enumerate(reversed(p))))" "$(cat "$WORK/wall-$1")"; }
-echo "tool         wall        throughput   memory"
+echo "(wall clock depends on machine load; cpu = user + sys time of the process)"
 measure cors-doctor "$BIN" har "$HAR" --format json
 measure jq jq -c '.log.entries[] | .request.url' "$HAR"
-CD=$(secs cors-doctor)
-JQ=$(secs jq)
-python3 -c "print(f'cors-doctor is {$JQ/$CD:.1f}x faster than jq')"
-echo "requests reported: $(grep -c '^{\"index\"' "$WORK/out-cors-doctor" || true); urls from jq: $(wc -l < "$WORK/out-jq")"
+python3 - "$WORK/time-cors-doctor.txt.secs" "$WORK/time-jq.txt.secs" <<'PY'
+import sys
+cd = [float(x) for x in open(sys.argv[1]).read().split()]
+jq = [float(x) for x in open(sys.argv[2]).read().split()]
+print(f"cors-doctor vs jq: {jq[0]/cd[0]:.1f}x faster (wall), {jq[1]/cd[1]:.1f}x faster (cpu)")
+PY
+echo "requests reported: $(grep -c '^{"index"' "$WORK/out-cors-doctor" || true); urls from jq: $(wc -l < "$WORK/out-jq")"

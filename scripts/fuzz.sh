@@ -26,15 +26,19 @@ inputs_for() {
 
 if [ "${1:-}" = "--smoke" ]; then
   cargo build --locked --bins
+  log=$(mktemp)
   for t in $targets; do
-    replay=$(inputs_for "$t")
-    if [ -n "$replay" ]; then
-      # shellcheck disable=SC2086
-      "target/debug/$t" -runs=0 $replay
+    bin="${CARGO_TARGET_DIR:-target}/debug/$t"
+    # shellcheck disable=SC2046
+    if ! "$bin" -runs=0 $(inputs_for "$t") >"$log" 2>&1 \
+      || ! "$bin" -runs="${FUZZ_SMOKE_RUNS:-3000}" -seed=1 -max_len=4096 -artifact_prefix=/tmp/ >>"$log" 2>&1; then
+      tail -n 40 "$log"
+      echo "fuzz smoke: $t FAILED"
+      exit 1
     fi
-    "target/debug/$t" -runs="${FUZZ_SMOKE_RUNS:-3000}" -seed=1 -max_len=4096 2>&1 | tail -n 1
+    echo "fuzz smoke: $t ok"
   done
-  echo "fuzz smoke: every target replayed its regressions and ran"
+  rm -f "$log"
   exit 0
 fi
 

@@ -131,7 +131,11 @@ pub(crate) fn human(report: &AuditReport, p: Painter) -> String {
 
 fn finding(out: &mut String, f: &Finding, p: Painter) {
     let sev = format!("{:<8}", f.severity.name().to_uppercase());
-    let creds = if f.credentials { ", credentials" } else { "" };
+    let creds = if f.credentials && f.class != Class::AcacWithoutAcao {
+        ", credentials"
+    } else {
+        ""
+    };
     let via = f
         .underlying
         .map(|u| format!(" via {}", u.id()))

@@ -311,3 +311,20 @@ fn sarif_and_human_outputs() {
     assert!(run.stdout.contains(&format!("ok  {}", urls[1])), "{}", run.stdout);
     assert!(!run.stdout.contains('\x1b'), "no colour when NO_COLOR is set");
 }
+
+#[test]
+fn url_secrets_are_redacted_in_every_format() {
+    let secret = "s3cr3t-token-value";
+    let url = format!("{}?access_token={secret}", lab().audit_url("origin-reflected"));
+    let with_userinfo = url.replacen("http://", &format!("http://me:{secret}@"), 1);
+    for format in ["human", "json", "sarif"] {
+        let run = audit(&[url.clone(), with_userinfo.clone()], &["--format", format]);
+        assert_eq!(run.code, 1);
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{format}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("[redacted]"), "{format}");
+    }
+}

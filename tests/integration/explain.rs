@@ -21,7 +21,11 @@ fn a_chromium_dump_is_explained_with_values_and_a_check_command() {
     let json = run.json();
     assert_valid_explain_json(&json);
     let errors = json["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "the net::ERR_FAILED and TypeError lines belong to the same error");
+    assert_eq!(
+        errors.len(),
+        1,
+        "the net::ERR_FAILED and TypeError lines belong to the same error"
+    );
     let e = &errors[0];
     assert_eq!(e["browser"], "chromium");
     assert_eq!(e["code"], "header-not-allowed");
@@ -29,7 +33,12 @@ fn a_chromium_dump_is_explained_with_values_and_a_check_command() {
     assert_eq!(e["url"], "https://api.example.com/v1/items");
     assert_eq!(e["origin"], "http://localhost:3000");
     let command = e["check_command"].as_str().unwrap();
-    for part in ["https://api.example.com/v1/items", "--origin http://localhost:3000", "PUT", "x-api-key"] {
+    for part in [
+        "https://api.example.com/v1/items",
+        "--origin http://localhost:3000",
+        "PUT",
+        "x-api-key",
+    ] {
         assert!(command.contains(part), "{command} lacks {part}");
     }
 }
@@ -50,9 +59,16 @@ fn firefox_and_safari_messages_are_recognised() {
 
 #[test]
 fn text_that_is_not_a_cors_error_says_what_it_is_and_exits_1() {
-    let run = cors_doctor(&["explain", "GET http://localhost:8080/api net::ERR_CONNECTION_REFUSED"]);
+    let run = cors_doctor(&[
+        "explain",
+        "GET http://localhost:8080/api net::ERR_CONNECTION_REFUSED",
+    ]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stdout.to_lowercase().contains("not a cors error"), "{}", run.stdout);
+    assert!(
+        run.stdout.to_lowercase().contains("not a cors error"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("ERR_CONNECTION_REFUSED"), "{}", run.stdout);
 }
 

@@ -107,9 +107,15 @@ fn compile(text: &str) -> jsonschema::Validator {
 }
 
 fn assert_valid(validator: &jsonschema::Validator, name: &str, value: &serde_json::Value) {
-    let errors: Vec<String> =
-        validator.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "{name} schema violations:\n{}", errors.join("\n"));
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name} schema violations:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// Assert a JSON value satisfies the check/v1 schema (docs/check-v1.schema.json).

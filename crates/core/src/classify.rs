@@ -126,9 +126,43 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
             .any(|v| is_forbidden_method(trim_http_whitespace(v)))
 }
 
+const fn byte_table(unsafe_bytes: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = if unsafe_bytes {
+            (b < 0x20 && b != 0x09)
+                || matches!(
+                    b,
+                    b'"' | b'('
+                        | b')'
+                        | b':'
+                        | b'<'
+                        | b'>'
+                        | b'?'
+                        | b'@'
+                        | b'['
+                        | b'\\'
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | 0x7f
+                )
+        } else {
+            b.is_ascii_alphanumeric() || matches!(b, b' ' | b'*' | b',' | b'-' | b'.' | b';' | b'=')
+        };
+        i += 1;
+    }
+    table
+}
+
+const UNSAFE_BYTES: [bool; 256] = byte_table(true);
+const LANGUAGE_BYTES: [bool; 256] = byte_table(false);
+
 /// Fetch "CORS-unsafe request-header byte".
 pub fn is_cors_unsafe_byte(b: u8) -> bool {
-    (b < 0x20 && b != 0x09) || b"\"():<>?@[\\]{}\x7f".contains(&b)
+    UNSAFE_BYTES[b as usize]
 }
 
 /// Why a single header is not CORS-safelisted.
@@ -220,7 +254,7 @@ fn spec_value_verdict(lower: &str, value: &str) -> HeaderVerdict {
 }
 
 fn is_language_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b)
+    LANGUAGE_BYTES[b as usize]
 }
 
 /// The safelisted essences for `Content-Type`.
@@ -510,6 +544,21 @@ mod tests {
         for (name, value, want) in cases {
             let got = header_verdict(name, value, spec()) == HeaderVerdict::Safelisted;
             assert_eq!(got, want, "{name}: {value:?}");
+        }
+    }
+
+    #[test]
+    fn byte_tables_match_the_spec_lists() {
+        let unsafe_listed = b"\"():<>?@[\\]{}\x7f";
+        let language_extra = b" *,-.;=";
+        for b in 0..=255u8 {
+            let want = (b < 0x20 && b != 0x09) || unsafe_listed.contains(&b);
+            assert_eq!(is_cors_unsafe_byte(b), want, "{b:#x}");
+            assert_eq!(
+                is_language_byte(b),
+                b.is_ascii_alphanumeric() || language_extra.contains(&b),
+                "{b:#x}"
+            );
         }
     }
 

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 /// Strips leading and trailing SP/HTAB, as HTTP field parsing does (RFC 9110 §5.5). VT, FF and
 /// NUL are kept: they make a value fail, which is the point.
 pub fn trim_ows(value: &str) -> &str {
-    value.trim_matches(|c| c == ' ' || c == '\t')
+    value.trim_matches([' ', '\t'])
 }
 
 /// Strips leading and trailing HTTP whitespace (TAB, LF, CR, SP), as the `Headers` API
@@ -144,12 +144,37 @@ impl<'a> TokenList<'a> {
 
     /// Whether an element equals `item` byte for byte.
     pub fn contains(&self, item: &str) -> bool {
-        self.iter().any(|i| i == item)
+        self.find(item.as_bytes(), |a, b| a == b)
     }
 
     /// Whether an element equals `item` ASCII-case-insensitively.
     pub fn contains_ignore_case(&self, item: &str) -> bool {
-        self.iter().any(|i| i.eq_ignore_ascii_case(item))
+        self.find(item.as_bytes(), <[u8]>::eq_ignore_ascii_case)
+    }
+
+    /// A byte-level scan (the hot path of exposure and preflight matching): elements whose
+    /// trimmed length differs from `item`'s are skipped without comparing.
+    fn find(&self, item: &[u8], eq: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+        let bytes = self.combined.as_bytes();
+        let mut start = 0;
+        while start <= bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b',')
+                .map_or(bytes.len(), |p| start + p);
+            let (mut s, mut e) = (start, end);
+            while s < e && matches!(bytes[s], b' ' | b'\t') {
+                s += 1;
+            }
+            while e > s && matches!(bytes[e - 1], b' ' | b'\t') {
+                e -= 1;
+            }
+            if e > s && e - s == item.len() && eq(&bytes[s..e], item) {
+                return true;
+            }
+            start = end + 1;
+        }
+        false
     }
 }
 
@@ -208,6 +233,23 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(&parse_token_list(input), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn token_list_lookup() {
+        let list = TokenList::parse(Cow::Borrowed(" X-A ,\t,y-b,*,")).unwrap();
+        for (item, exact, folded) in [
+            ("X-A", true, true),
+            ("x-a", false, true),
+            ("y-b", true, true),
+            ("*", true, true),
+            ("", false, false),
+            ("x", false, false),
+        ] {
+            assert_eq!(list.contains(item), exact, "{item}");
+            assert_eq!(list.contains_ignore_case(item), folded, "{item}");
+        }
+        assert!(!TokenList::default().contains(""));
     }
 
     #[test]

@@ -190,7 +190,10 @@ mod tests {
         let index = String::from_utf8(get("GET /audit/ HTTP/1.1\r\n\r\n").body).unwrap();
         assert!(index.contains("suffix-match\tsuffix-match:high"), "{index}");
         let r = get("GET /audit/origin-reflected HTTP/1.1\r\nHost: api.lab-bank.com\r\nOrigin: https://evil.example\r\n\r\n");
-        assert!(r.headers.contains(&("Access-Control-Allow-Origin".into(), "https://evil.example".into())));
+        assert!(r.headers.contains(&(
+            "Access-Control-Allow-Origin".into(),
+            "https://evil.example".into()
+        )));
         assert_eq!(get("GET /audit/nope HTTP/1.1\r\n\r\n").status, 404);
     }
 

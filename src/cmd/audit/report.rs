@@ -10,6 +10,24 @@ use crate::cli::exit::Exit;
 
 pub(crate) const SCHEMA: &str = "cors-doctor/audit/v1";
 
+/// The URL as reports show it: userinfo and secret query values (`?token=…`) redacted. Also returns
+/// the forms it may appear in (as given, as the URL parser serializes it) for replacing in text.
+fn redact_url(url: &str) -> (String, Vec<String>) {
+    let mut forms = vec![url.to_owned()];
+    let mut shown = url.to_owned();
+    if let Ok(mut parsed) = url::Url::parse(url) {
+        forms.push(parsed.to_string());
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            let _ = parsed.set_username("[redacted]");
+            let _ = parsed.set_password(None);
+        }
+        shown = parsed.to_string().replacen("%5Bredacted%5D", "[redacted]", 1);
+    }
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    (crate::cmd::har::redact_query_secrets(&shown), forms)
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct AuditReport {
     pub(crate) schema: &'static str,
@@ -78,7 +96,9 @@ pub(crate) struct Summary {
 }
 
 impl AuditReport {
-    pub(crate) fn build(results: Vec<TargetResult>) -> AuditReport {
+    /// `results` in URL order (as [`super::exec::run_all`] returns them).
+    pub(crate) fn build(mut results: Vec<TargetResult>) -> AuditReport {
+        results.sort_by(|a, b| a.url.cmp(&b.url));
         let mut by_severity = BySeverity::default();
         let mut summary = Summary {
             targets: results.len(),
@@ -90,21 +110,26 @@ impl AuditReport {
             by_severity: BySeverity::default(),
             highest: None,
         };
-        let mut targets: Vec<TargetOut> = results
+        let targets: Vec<TargetOut> = results
             .into_iter()
             .map(|r| {
-                let (requests, findings) = r
+                let (requests, mut findings) = r
                     .report
                     .map_or((0, Vec::new()), |rep| (rep.requests, rep.findings));
+                let (shown, forms) = redact_url(&r.url);
+                for f in &mut findings {
+                    for form in &forms {
+                        f.scenario = f.scenario.replace(form.as_str(), &shown);
+                    }
+                }
                 TargetOut {
-                    url: r.url,
+                    url: shown,
                     error: r.error,
                     requests,
                     findings,
                 }
             })
             .collect();
-        targets.sort_by(|a, b| a.url.cmp(&b.url));
         for t in &targets {
             summary.requests += t.requests;
             summary.findings += t.findings.len();
@@ -140,5 +165,16 @@ impl AuditReport {
         } else {
             Exit::Ok
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_lose_userinfo_and_tokens() {
+        let (shown, forms) = super::redact_url("http://user:pw@h.test/x?access_token=abc&page=2");
+        assert!(!shown.contains("pw") && !shown.contains("abc"), "{shown}");
+        assert!(shown.contains("page=2"));
+        assert!(forms.iter().any(|f| f.contains("pw")));
     }
 }

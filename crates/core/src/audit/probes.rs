@@ -89,18 +89,18 @@ pub(crate) fn plan(target: &Target, options: &Options) -> Vec<Probe> {
         out.push(get(
             Class::SuffixMatch,
             format!("{s}://{suffix}"),
-            registrable(&suffix),
+            registrable(&suffix, rd),
         ));
         let sub = &rd[1..];
         if sub.contains('.') && !sub.starts_with(['.', '-']) {
             out.push(get(
                 Class::SubstringMatch,
                 format!("{s}://{sub}"),
-                registrable(sub),
+                registrable(sub, rd),
             ));
         }
         for variant in dot_variants(t, rd) {
-            let obtainable = registrable(&variant);
+            let obtainable = registrable(&variant, rd);
             out.push(get(Class::UnescapedDot, format!("{s}://{variant}"), obtainable));
         }
         out.push(get(
@@ -163,6 +163,9 @@ pub(crate) fn plan(target: &Target, options: &Options) -> Vec<Probe> {
             false,
         )
     });
+    // One probe per origin (on a `localhost` target the prefix and localhost probes coincide).
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.origin.clone()));
     out
 }
 
@@ -176,11 +179,11 @@ fn host_port(host: &str, port: Option<u16>) -> String {
     }
 }
 
-/// Whether an attacker can register `host`: its public suffix is a known one and it has a
-/// registrable domain of its own.
-pub(crate) fn registrable(host: &str) -> bool {
+/// Whether an attacker can register `host` (or a name it is under): its public suffix is a known
+/// one and its registrable domain is not the target's own (`axb.bank.com` is under `bank.com`).
+pub(crate) fn registrable(host: &str, target_rd: &str) -> bool {
     psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known())
-        && psl::domain_str(host).is_some_and(|d| d.contains('.'))
+        && psl::domain_str(host).is_some_and(|d| d.contains('.') && d != target_rd)
 }
 
 /// `T` with one dot replaced by a letter, for each dot left of the registrable domain (the

@@ -314,7 +314,15 @@ fn trust_findings(ctx: &Ctx<'_>, hits: &[Hit<'_>], session: bool, out: &mut Vec<
                 .then(a.index.cmp(&b.index))
         });
         let best = group[0];
-        let also: Vec<&str> = group[1..].iter().map(|h| h.probe.origin.as_str()).collect();
+        // Special characters: name the other characters and who accepts them, not 16 origins.
+        let also_owned: Vec<String> = group[1..]
+            .iter()
+            .map(|h| match h.probe.character {
+                Some(c) => format!("`{c}` ({})", h.probe.browsers.describe()),
+                None => h.probe.origin.clone(),
+            })
+            .collect();
+        let also: Vec<&str> = also_owned.iter().map(String::as_str).collect();
         let session_only = session && ctx.session_only(best.probe) == Some(true);
         let (shown, underlying) = if session_only {
             (Class::SessionSpecific, Some(class))

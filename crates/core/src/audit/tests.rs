@@ -423,3 +423,27 @@ fn host_header_sets_the_identity() {
     assert!(Target::new("ftp://x/", None).is_err());
     assert!(Class::ALL.iter().all(|c| Class::from_id(c.id()) == Some(*c)));
 }
+
+#[test]
+fn dot_variants_under_the_target_domain_are_not_registrable() {
+    let t = target("https://a.b.bank.co.uk/", None);
+    let probes = probes::plan(&t, &Options::default());
+    let dots: Vec<(&str, bool)> = probes
+        .iter()
+        .filter(|p| p.class == Class::UnescapedDot)
+        .map(|p| (p.origin.as_str(), p.obtainable))
+        .collect();
+    assert_eq!(
+        dots,
+        vec![
+            ("https://axb.bank.co.uk", false),
+            ("https://a.bxbank.co.uk", true)
+        ]
+    );
+    let local = probes::plan(&target("http://localhost:3000/", None), &Options::default());
+    let mut origins: Vec<&str> = local.iter().map(|p| p.origin.as_str()).collect();
+    let n = origins.len();
+    origins.sort_unstable();
+    origins.dedup();
+    assert_eq!(origins.len(), n, "no origin is probed twice");
+}

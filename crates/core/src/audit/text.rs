@@ -116,7 +116,12 @@ fn consequence(f: &Facts<'_>) -> String {
         s.push_str(&format!(" Seen on a {} answer: there is little to read unless error pages carry data, but the same handler may serve real data elsewhere.", f.status));
     }
     if !f.also.is_empty() {
-        s.push_str(&format!(" Also trusted: {}.", f.also.join(", ")));
+        let what = if f.probe.character.is_some() {
+            "Other characters that get through"
+        } else {
+            "Also trusted"
+        };
+        s.push_str(&format!(" {what}: {}.", f.also.join(", ")));
     }
     s
 }

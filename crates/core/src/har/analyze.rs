@@ -763,7 +763,9 @@ fn evaluate(
         let now_blocked = now.is_some_and(blocked_by_cors);
         let now_allowed = now.is_some_and(|v| v.outcome == Outcome::Allowed);
         let alt_blocked = alt_verdicts.first().is_some_and(blocked_by_cors);
-        let alt_decided = alt_verdicts.first().is_some_and(|v| v.outcome != Outcome::Incomplete);
+        let alt_decided = alt_verdicts
+            .first()
+            .is_some_and(|v| v.outcome != Outcome::Incomplete);
         if recorded_failed && last.error.is_some() && now_allowed && alt_blocked {
             req = alt;
             basis = CredentialsBasis::InferredFromFailure;

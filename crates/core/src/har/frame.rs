@@ -18,7 +18,7 @@ use std::fmt;
 /// their first bytes).
 pub const MAX_STRING: usize = 16 * 1024;
 /// Largest captured entry after string truncation; larger entries are skipped.
-pub const MAX_ENTRY: usize = 8 * 1024 * 1024;
+pub const MAX_ENTRY: usize = 2 * 1024 * 1024;
 /// Deepest nesting accepted.
 pub const MAX_DEPTH: usize = 128;
 
@@ -116,6 +116,7 @@ pub struct Framer {
     done: bool,
     utf8_carry: Vec<u8>,
     spare: Vec<u8>,
+    string_start: usize,
 }
 
 #[derive(Debug)]
@@ -154,6 +155,7 @@ impl Framer {
             done: false,
             utf8_carry: Vec::new(),
             spare: Vec::new(),
+            string_start: 0,
         }
     }
 
@@ -255,48 +257,50 @@ impl Framer {
         }
     }
 
-    /// Inside a string: copy (when capturing) up to the next quote or backslash.
+    /// Inside a string: find its closing quote (one preceded by an even run of backslashes) and
+    /// copy the content in one piece when capturing.
     fn string_run(&mut self, chunk: &[u8], i: usize, out: &mut dyn FnMut(Framed<'_>)) -> usize {
-        if self.escape {
-            self.escape = false;
-            self.push_string_bytes(&chunk[i..i + 1], true);
-            self.offset += 1;
-            return i + 1;
-        }
         let rest = &chunk[i..];
-        let n = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')
-            .unwrap_or(rest.len());
-        self.push_string_bytes(&rest[..n], false);
-        self.offset += n as u64;
-        if n == rest.len() {
-            return chunk.len();
-        }
-        let b = rest[n];
-        self.offset += 1;
-        if b == b'\\' {
-            // An escape is kept whole or not at all (`\uD83D\uDE00` needs 12 bytes).
-            if self.string_len + 12 > MAX_STRING {
-                self.truncated = true;
-            }
-            self.push_string_bytes(b"\\", true);
-            self.escape = true;
-        } else {
-            self.in_string = false;
-            self.push_raw(b"\"");
-            if self.reading_key {
-                self.reading_key = false;
-                self.expect = Expect::Colon;
+        let odd_run = |upto: usize, carry: bool| {
+            let run = rest[..upto].iter().rev().take_while(|&&b| b == b'\\').count();
+            if run == upto {
+                (run + usize::from(carry)) % 2 == 1
             } else {
-                self.value_done();
-                self.emit_if_complete(out);
+                run % 2 == 1
             }
+        };
+        let mut from = 0;
+        let end = loop {
+            let Some(q) = rest[from..].iter().position(|&b| b == b'"').map(|q| q + from) else {
+                break None;
+            };
+            if !odd_run(q, self.escape) {
+                break Some(q);
+            }
+            from = q + 1;
+        };
+        let Some(q) = end else {
+            self.escape = odd_run(rest.len(), self.escape);
+            self.push_string_bytes(rest);
+            self.offset += rest.len() as u64;
+            return chunk.len();
+        };
+        self.escape = false;
+        self.push_string_bytes(&rest[..q]);
+        self.offset += q as u64 + 1;
+        self.in_string = false;
+        self.push_raw(b"\"");
+        if self.reading_key {
+            self.reading_key = false;
+            self.expect = Expect::Colon;
+        } else {
+            self.value_done();
+            self.emit_if_complete(out);
         }
-        i + n + 1
+        i + q + 1
     }
 
-    fn push_string_bytes(&mut self, bytes: &[u8], escape_part: bool) {
+    fn push_string_bytes(&mut self, bytes: &[u8]) {
         if self.reading_key && self.capture.is_none() {
             if self.key.len() < 256 {
                 self.key
@@ -308,18 +312,49 @@ impl Framer {
             return;
         }
         let room = MAX_STRING.saturating_sub(self.string_len);
-        let mut take = bytes.len().min(room);
-        if take < bytes.len() {
-            if escape_part {
-                take = 0;
-            }
-            while take > 0 && take < bytes.len() && (bytes[take] & 0xC0) == 0x80 {
-                take -= 1;
-            }
-            self.truncated = true;
+        if bytes.len() <= room {
+            self.string_len += bytes.len();
+            self.push_raw(bytes);
+            return;
         }
-        self.string_len += take;
-        self.push_raw(&bytes[..take]);
+        self.push_raw(&bytes[..room]);
+        self.string_len = MAX_STRING;
+        self.truncated = true;
+        self.cut_string_tail();
+    }
+
+    /// After a cut: drop a partial escape sequence (a high-surrogate escape left alone included)
+    /// and a partial UTF-8 character from the end of the captured string.
+    fn cut_string_tail(&mut self) {
+        let start = self.string_start;
+        let Some(c) = self.capture.as_mut().filter(|c| !c.oversize) else {
+            return;
+        };
+        let buf = &mut c.buf;
+        let run_start = |buf: &[u8], mut j: usize| {
+            while j > start && buf[j - 1] == b'\\' {
+                j -= 1;
+            }
+            j
+        };
+        let tail = buf.len().saturating_sub(12).max(start);
+        if let Some(p) = buf[tail..].iter().rposition(|&b| b == b'\\') {
+            let mut j = run_start(buf, tail + p);
+            let high_surrogate = j >= start + 6
+                && buf[j - 6] == b'\\'
+                && buf[j - 5] == b'u'
+                && matches!(buf[j - 4], b'd' | b'D')
+                && matches!(buf[j - 3], b'8' | b'9' | b'a' | b'b' | b'A' | b'B');
+            if high_surrogate {
+                j = run_start(buf, j - 6);
+            }
+            buf.truncate(j);
+        }
+        let valid = match std::str::from_utf8(&buf[start..]) {
+            Ok(_) => buf.len(),
+            Err(e) => start + e.valid_up_to(),
+        };
+        buf.truncate(valid);
     }
 
     fn push_raw(&mut self, bytes: &[u8]) {
@@ -399,9 +434,11 @@ impl Framer {
             self.begin_value(out)?;
         }
         self.in_string = true;
+        self.escape = false;
         self.string_len = 0;
         self.truncated = false;
         self.push_raw(b"\"");
+        self.string_start = self.capture.as_ref().map_or(0, |c| c.buf.len());
         Ok(())
     }
 
@@ -601,6 +638,20 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&got[0].1).expect("still JSON");
         assert!(v["text"].as_str().unwrap().len() <= MAX_STRING);
         assert_eq!(v["after"], 1);
+    }
+
+    #[test]
+    fn a_cut_never_splits_an_escape_or_a_surrogate_pair() {
+        for shift in 0..24 {
+            let body = "a".repeat(MAX_STRING - 12 + shift) + &r#"\u00e9\ud83d\ude00\"x\\é"#.repeat(4);
+            let doc = format!(r#"{{"log":{{"entries":[{{"text":"{body}","k":"\\"}}]}}}}"#);
+            for chunk in [7, 4096, doc.len()] {
+                let got = frame(doc.as_bytes(), chunk).unwrap();
+                let v: serde_json::Value = serde_json::from_str(&got[0].1)
+                    .unwrap_or_else(|e| panic!("shift {shift} chunk {chunk}: {e}"));
+                assert_eq!(v["k"], "\\");
+            }
+        }
     }
 
     #[test]
