@@ -368,3 +368,55 @@ fn har_redacts_every_secret_in_every_format() {
         shown.stdout
     );
 }
+
+fn audit(url: &str, format: &str) -> Run {
+    let auth = format!("Authorization: Bearer {AUTH_SECRET}");
+    let cookie = format!("sid={COOKIE_SECRET}");
+    run(&[
+        "audit",
+        url,
+        "-H",
+        &auth,
+        "--cookie",
+        &cookie,
+        "--rate",
+        "0",
+        "--timeout",
+        "5",
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn audit_redacts_cookie_authorization_and_set_cookie_in_every_format() {
+    let s = api();
+    for format in ["human", "json", "sarif"] {
+        let r = audit(&s.url("/data"), format);
+        assert!(
+            r.code == 0 || r.code == 1,
+            "audit --format {format}: exit {} {}",
+            r.code,
+            r.stderr
+        );
+        assert_no_leak(
+            &format!("audit --format {format}"),
+            &r,
+            &[AUTH_SECRET, COOKIE_SECRET, SET_COOKIE_SECRET],
+        );
+    }
+    assert!(
+        s.requests().iter().any(|h| h.contains(COOKIE_SECRET)),
+        "the probes really carried the cookie"
+    );
+}
+
+#[test]
+fn audit_redacts_url_tokens_in_every_format() {
+    let s = api();
+    let url = s.url(&format!("/data?access_token={URL_TOKEN}"));
+    for format in ["human", "json", "sarif"] {
+        let r = audit(&url, format);
+        assert_no_leak(&format!("audit {url} --format {format}"), &r, &ALL);
+    }
+}

@@ -484,7 +484,9 @@ impl Fetch {
     }
 
     fn block(&mut self, b: Blocked) {
-        let origin = if b.stage == Stage::Preflight {
+        let origin = if self.profile.message_names_page_origin {
+            &self.page_serialized
+        } else if b.stage == Stage::Preflight {
             self.preflight_origin()
         } else {
             self.origin_serialized()
@@ -696,9 +698,10 @@ mod tests {
             }
         });
         let f = v.failure.unwrap();
+        // The wire carries `Origin: null`; Chromium's message still names the page's origin.
         assert_eq!(
             (f.stage, f.kind, f.origin.as_str()),
-            (Stage::Actual, FailureKind::AllowOriginMismatch, "null")
+            (Stage::Actual, FailureKind::AllowOriginMismatch, "http://web.test")
         );
         assert_eq!(v.sent[1].headers[0], ("Origin".to_owned(), "null".to_owned()));
         assert_eq!(f.initial_url, "http://api.test/a");

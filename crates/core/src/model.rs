@@ -229,7 +229,8 @@ pub struct Failure {
     pub url: String,
     /// The URL the script asked for.
     pub initial_url: String,
-    /// The request origin as serialized at that point (`null` after a redirect taint).
+    /// The origin the browser names in its message: Chromium names the page's origin; the
+    /// others the request origin as serialized at that point (`null` after a redirect taint).
     pub origin: String,
     /// Status of the failing response, when there was one.
     pub status: Option<u16>,

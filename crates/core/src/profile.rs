@@ -116,6 +116,9 @@ pub struct BrowserProfile {
     /// Whether the preflight after a tainting redirect still carries the page's origin
     /// (Firefox, `browsers.md` §10) instead of `null`.
     pub preflight_keeps_page_origin: bool,
+    /// Whether the console message names the page's origin even after a redirect tainted the
+    /// request origin to `null` (Chromium 156 does, checked in the real browser).
+    pub message_names_page_origin: bool,
     /// A preflight answered 407 fails as this non-CORS network error (Chromium).
     pub preflight_407_net_error: Option<&'static str>,
     /// Whether a new preflight result replaces every cached entry for its (origin, URL) key
@@ -195,6 +198,7 @@ static SPEC: BrowserProfile = BrowserProfile {
     max_age_parsing: MaxAgeParsing::DeltaSeconds,
     repreflight_after_redirect: false,
     preflight_keeps_page_origin: false,
+    message_names_page_origin: false,
     preflight_407_net_error: None,
     cache_whole_result: false,
     cache_skips_ip_literals: false,
@@ -214,6 +218,7 @@ static CHROMIUM: BrowserProfile = BrowserProfile {
     max_age_parsing: MaxAgeParsing::SignedInteger,
     repreflight_after_redirect: true,
     preflight_keeps_page_origin: false,
+    message_names_page_origin: true,
     preflight_407_net_error: Some("net::ERR_UNEXPECTED_PROXY_AUTH"),
     cache_whole_result: true,
     cache_skips_ip_literals: false,
@@ -233,6 +238,7 @@ static FIREFOX: BrowserProfile = BrowserProfile {
     max_age_parsing: MaxAgeParsing::DigitsOrUncached,
     repreflight_after_redirect: false,
     preflight_keeps_page_origin: true,
+    message_names_page_origin: false,
     preflight_407_net_error: None,
     cache_whole_result: false,
     cache_skips_ip_literals: true,
@@ -252,6 +258,7 @@ static WEBKIT: BrowserProfile = BrowserProfile {
     max_age_parsing: MaxAgeParsing::SignedInteger,
     repreflight_after_redirect: false,
     preflight_keeps_page_origin: false,
+    message_names_page_origin: false,
     preflight_407_net_error: None,
     cache_whole_result: true,
     cache_skips_ip_literals: false,

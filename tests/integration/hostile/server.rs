@@ -268,22 +268,35 @@ pub fn tls_server(config: Arc<rustls::ServerConfig>, respond: fn(&str) -> Vec<u8
     })
 }
 
-/// An HTTP/2 server (TLS, ALPN h2) that answers each connection's first request with GOAWAY and
-/// closes the connection.
-pub fn h2_goaway_server(cert: &Cert) -> Server {
+/// How an HTTP/2 connection of [`h2_server`] behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum H2 {
+    /// Take the first request, then GOAWAY(INTERNAL_ERROR) and close: the request failed.
+    GoawayAfterRequest,
+    /// GOAWAY(NO_ERROR, last stream 0) before any request, then close: nothing was processed, so
+    /// a client may retry on a new connection.
+    GoawayBeforeRequest,
+    /// Answer every request 200 with `Access-Control-Allow-Origin: *`.
+    Serve,
+}
+
+/// An HTTP/2 server (TLS, ALPN h2); connection number `i` (from 0) behaves as `plan(i)`.
+pub fn h2_server(cert: &Cert, plan: fn(usize) -> H2) -> Server {
     let acceptor = tokio_rustls::TlsAcceptor::from(cert.server_config(&[b"h2"]));
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     Server::start(move |conn| {
+        let how = plan(count.fetch_add(1, Ordering::SeqCst));
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
             return;
         };
         let acceptor = acceptor.clone();
         rt.block_on(async move {
-            let _ = tokio::time::timeout(STALL, goaway(acceptor, conn.stream)).await;
+            let _ = tokio::time::timeout(STALL, h2_conn(acceptor, conn.stream, how)).await;
         });
     })
 }
 
-async fn goaway(acceptor: tokio_rustls::TlsAcceptor, tcp: TcpStream) {
+async fn h2_conn(acceptor: tokio_rustls::TlsAcceptor, tcp: TcpStream, how: H2) {
     let Ok(()) = tcp.set_nonblocking(true) else { return };
     let Ok(tcp) = tokio::net::TcpStream::from_std(tcp) else {
         return;
@@ -294,8 +307,25 @@ async fn goaway(acceptor: tokio_rustls::TlsAcceptor, tcp: TcpStream) {
     let Ok(mut h2) = h2::server::handshake(tls).await else {
         return;
     };
-    let first = h2.accept().await;
-    h2.abrupt_shutdown(h2::Reason::INTERNAL_ERROR);
-    drop(first);
+    match how {
+        H2::GoawayBeforeRequest => h2.abrupt_shutdown(h2::Reason::NO_ERROR),
+        H2::GoawayAfterRequest => {
+            let first = h2.accept().await;
+            h2.abrupt_shutdown(h2::Reason::INTERNAL_ERROR);
+            drop(first);
+        }
+        H2::Serve => {
+            while let Some(Ok((_, mut respond))) = h2.accept().await {
+                let head = hyper::Response::builder()
+                    .status(200)
+                    .header("access-control-allow-origin", "*");
+                let Ok(head) = head.body(()) else { return };
+                if let Ok(mut body) = respond.send_response(head, false) {
+                    let _ = body.send_data(bytes::Bytes::from_static(b"ok"), true);
+                }
+            }
+            return;
+        }
+    }
     let _ = std::future::poll_fn(|cx| h2.poll_closed(cx)).await;
 }
