@@ -88,11 +88,18 @@ fn root_cause(r: &CheckReport, p: Painter, out: &mut String) {
         let _ = writeln!(out, "{}", p.paint(Style::Title, "What failed"));
         let _ = writeln!(
             out,
-            "  {} ({} stage): {}\n",
-            f.code,
-            stage_name(f),
-            esc(f.message.as_deref().unwrap_or(&f.error_name))
+            "  {} ({} stage)",
+            p.paint(Style::Bad, &f.code),
+            stage_name(f)
         );
+        if let Some(e) = &r.explanation {
+            let _ = writeln!(out, "  {}", esc(&e.text));
+            let _ = writeln!(out, "  Usual causes, most likely first:");
+            for cause in e.causes.iter().take(3) {
+                let _ = writeln!(out, "  - {}", esc(cause));
+            }
+        }
+        let _ = writeln!(out);
     }
     if let Some(step) = &r.next_step {
         let _ = writeln!(out, "{}\n  {}\n", p.paint(Style::Title, "Next step"), step);

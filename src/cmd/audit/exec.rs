@@ -188,13 +188,32 @@ fn audit_one<T: Transport, F: Fn() -> anyhow::Result<T>>(
             "{} of {} probes failed: {e}",
             report.failed, report.requests
         )),
-        (None, None) => None,
+        (None, None) => redirected(&audit),
     };
     TargetResult {
         url: url.to_owned(),
         error,
         report: Some(report),
     }
+}
+
+/// Redirects are not followed (each hop is its own resource with its own policy): when the GET
+/// probes were all redirected, say where to, so the target is not silently "clean".
+fn redirected(audit: &Audit) -> Option<String> {
+    let mut gets = audit
+        .observed()
+        .iter()
+        .filter(|o| o.probe.kind == audit::ProbeKind::Get)
+        .filter_map(|o| o.result.as_ref().ok());
+    let first = gets.next()?;
+    if !(300..400).contains(&first.status) || !gets.all(|r| (300..400).contains(&r.status)) {
+        return None;
+    }
+    let location = first.values("location").next().unwrap_or("(no Location)");
+    Some(format!(
+        "every probe was answered {} → {location}; redirects are not followed: audit the final URL",
+        first.status
+    ))
 }
 
 /// The probe as a browser would send it from the probe origin, plus the user's headers (the
@@ -258,6 +277,9 @@ mod tests {
 
     impl Transport for Scripted {
         fn send(&mut self, req: &WireRequest) -> SendResult {
+            if req.url.host_str() == Some("moved.test") {
+                return Ok(WireResponse::new(301).with_header("Location", "https://moved.test/"));
+            }
             if req.url.host_str() == Some("down.test") {
                 return Err(TransportError::at(
                     NetStage::Connect,
@@ -285,9 +307,23 @@ mod tests {
 
     #[test]
     fn failures_are_reported_per_target_and_the_run_goes_on() {
-        let c = cfg(&["http://a.test/", "http://down.test/", "ftp://x/"], 2);
+        let c = cfg(
+            &[
+                "http://a.test/",
+                "http://down.test/",
+                "ftp://x/",
+                "http://moved.test/",
+            ],
+            2,
+        );
         let results = run_all(&c, || Ok(Scripted), &|_| {});
-        assert_eq!(results.len(), 3);
+        assert_eq!(results.len(), 4);
+        assert!(results[3].audited());
+        assert!(results[3]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("https://moved.test/"));
         assert!(results[0].audited() && results[0].error.is_none());
         assert!(!results[0].report.as_ref().unwrap().findings.is_empty());
         assert!(!results[1].audited());

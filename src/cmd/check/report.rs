@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use cors_doctor_core::classify::Classification;
 use cors_doctor_core::diagnosis::{Diagnosis, Finding, Role, RootCause, Severity};
+use cors_doctor_core::explain::knowledge::{fill, knowledge};
 use cors_doctor_core::fixes::{Detection, Fix};
 use cors_doctor_core::{CorsRequest, Failure, Outcome, Verdict};
 use serde::Serialize;
@@ -26,6 +27,9 @@ pub(crate) struct CheckReport {
     pub(crate) exchanges: Vec<ExchangeOut>,
     pub(crate) verdicts: BTreeMap<&'static str, VerdictOut>,
     pub(crate) root_cause: Option<RootCause>,
+    /// What the first failure means and its usual causes (from the knowledge base shared with
+    /// `explain`), for readers who do not know the rule by heart.
+    pub(crate) explanation: Option<ExplanationOut>,
     pub(crate) findings: Vec<FindingOut>,
     pub(crate) fix: Option<FixOut>,
     /// How to finish an `incomplete` check.
@@ -110,6 +114,15 @@ pub(crate) struct FailureOut {
 }
 
 #[derive(Debug, Serialize)]
+pub(crate) struct ExplanationOut {
+    /// The stable code of the failure explained.
+    pub(crate) code: String,
+    pub(crate) text: String,
+    /// Usual causes, most likely first.
+    pub(crate) causes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub(crate) struct FindingOut {
     pub(crate) id: &'static str,
     pub(crate) severity: Severity,
@@ -158,6 +171,7 @@ impl CheckReport {
                 .iter()
                 .map(|v| (v.engine.name(), verdict_out(v)))
                 .collect(),
+            explanation: explanation(p.request, p.verdicts),
             root_cause: p.diagnosis.root_cause,
             findings: p
                 .diagnosis
@@ -330,6 +344,27 @@ fn fix_out(fix: Fix, detection: Option<Detection>) -> FixOut {
         snippet: fix.snippet,
         gotchas: fix.gotchas,
     }
+}
+
+/// Explain the first failure, preferring Chromium's (the most common browser).
+fn explanation(request: &CorsRequest, verdicts: &[Verdict]) -> Option<ExplanationOut> {
+    let f = verdicts.iter().filter_map(|v| v.failure.as_ref()).next()?;
+    let k = knowledge(f.kind, f.stage);
+    let mut vars = BTreeMap::new();
+    vars.insert("origin".to_string(), request.origin.clone());
+    vars.insert("method".to_string(), f.method.clone());
+    if let Some(hint) = &f.hint {
+        vars.insert("header".to_string(), hint.clone());
+        vars.insert("value".to_string(), hint.clone());
+    }
+    if let Some(status) = f.status {
+        vars.insert("status".to_string(), status.to_string());
+    }
+    Some(ExplanationOut {
+        code: f.code(),
+        text: fill(k.explanation, &vars),
+        causes: k.causes.iter().map(|c| fill(c, &vars)).collect(),
+    })
 }
 
 fn next_step(request: &CorsRequest, verdicts: &[Verdict]) -> Option<String> {
