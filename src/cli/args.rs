@@ -141,6 +141,9 @@ pub(crate) struct ExplainArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub(crate) format: Format,
+    /// Keep tokens found in pasted URLs (?access_token=…) instead of redacting them.
+    #[arg(long)]
+    pub(crate) show_secrets: bool,
 }
 
 #[derive(Debug, Args)]

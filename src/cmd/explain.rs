@@ -19,6 +19,8 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<Exit> {
         Some(t) if t != "-" => t.to_string(),
         _ => read_stdin()?,
     };
+    // Pasted URLs often carry tokens (?access_token=…): keep them out of the answer.
+    let text = if args.show_secrets { text } else { crate::cmd::har::redact_query_secrets(&text) };
     let exit = explain_text(
         &text,
         args.format,

@@ -128,6 +128,10 @@ pub(crate) fn parse_target(raw: &str) -> anyhow::Result<String> {
     if url.host_str().is_none_or(str::is_empty) {
         bail!("invalid URL '{raw}': no host");
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not echoed: the URL holds a password.
+        bail!("fetch() refuses URLs that include credentials (user:password@host); send them with -H 'Authorization: Basic …' instead");
+    }
     Ok(url.to_string())
 }
 
@@ -204,12 +208,14 @@ fn forbidden_hint(name: &str) -> Option<&'static str> {
 
 /// `Name: value`, as `new Headers()` would accept it (value trimmed of leading/trailing whitespace).
 pub(crate) fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
+    // The value may be a credential: error messages show the name part only.
+    let shown = raw.split([':', ' ']).next().unwrap_or_default();
     let (name, value) = raw
         .split_once(':')
-        .with_context(|| format!("invalid header '{raw}': expected 'Name: value'"))?;
+        .with_context(|| format!("invalid header '{shown} …': expected 'Name: value'"))?;
     let name = name.trim();
     if !is_token(name) {
-        bail!("invalid header name '{name}' in '{raw}'");
+        bail!("invalid header name '{name}': a header name is a single token such as X-Api-Key");
     }
     if let Some(hint) = forbidden_hint(name) {
         bail!("scripts cannot set the header {name} (a forbidden request-header): {hint}");

@@ -17,6 +17,7 @@ use cors_doctor_core::{Engine, Outcome};
 
 use crate::cli::args::{CheckArgs, Format};
 use crate::cli::exit::Exit;
+use crate::cmd::har::redact_query_secrets;
 use crate::net::{HttpTransport, Transport};
 use crate::render::style::Painter;
 use config::CheckConfig;
@@ -28,10 +29,13 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     let cfg = CheckConfig::from_args(args)?;
     let mut transport = HttpTransport::new(cfg.transport.clone()).context("cannot set up the HTTP client")?;
     let (report, unreachable) = check(&cfg, &mut transport);
+    let redact = |text: String| if cfg.show_secrets { text } else { redact_query_secrets(&text) };
     if let (Some(err), false) = (&unreachable, cfg.format == Format::Json) {
-        anyhow::bail!("{err}");
+        anyhow::bail!("{}", redact(err.clone()));
     }
-    let text = render(&report, cfg.format, Painter::for_stdout())?;
+    // Tokens in URLs (?access_token=…) appear in URLs, messages and curl lines alike: redact them
+    // in the finished text, so no renderer can miss one.
+    let text = redact(render(&report, cfg.format, Painter::for_stdout())?);
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(match (unreachable, report.has_problem()) {
         (Some(_), _) => Exit::Failure,
