@@ -21,9 +21,12 @@
 //! -- <name>` runs `<name>` N times outside criterion; run it under
 //! `valgrind --tool=callgrind` for two values of N and divide the difference.
 
-use cors_doctor_core::check::cors_check;
-use cors_doctor_core::classify::{classify, needs_preflight, normalize_method, unsafe_header_names};
-use cors_doctor_core::exposure::exposed_header_names;
+use cors_doctor_core::check::{cors_check, cors_check_scanned};
+use cors_doctor_core::classify::{
+    classify, needs_preflight, normalize_method, normalized_method, unsafe_header_names,
+};
+use cors_doctor_core::exposure::{exposed_header_names, Exposure};
+use cors_doctor_core::http::CorsHeaders;
 use cors_doctor_core::preflight::{check_preflight, PreflightInput};
 use cors_doctor_core::profile::BrowserProfile;
 use cors_doctor_core::{
@@ -178,8 +181,45 @@ fn cases() -> [Case; 3] {
 }
 
 /// One common-case decision: `true` when the script gets the response, plus how many of the
-/// actual response's header lines it can read.
+/// actual response's header lines it can read. Uses the allocation-light entry points: the
+/// response headers are scanned once for the CORS check and exposure.
 fn decide(case: &Case, profile: &BrowserProfile) -> (bool, usize) {
+    let req = &case.req;
+    let include = req.credentials == Credentials::Include;
+    let method = normalized_method(&req.method);
+    let names = unsafe_header_names(&req.headers, profile);
+    if needs_preflight(method, &names, req.use_cors_preflight) {
+        let input = PreflightInput {
+            method,
+            request_headers: &req.headers,
+            unsafe_names: &names,
+            origin: &req.origin,
+            include,
+            use_cors_preflight: req.use_cors_preflight,
+            url: &req.url,
+        };
+        let mut warnings = Vec::new();
+        if check_preflight(&case.preflight, &input, profile, &mut warnings).is_err() {
+            return (false, 0);
+        }
+    }
+    let actual = CorsHeaders::scan(&case.actual.headers);
+    if cors_check_scanned(&actual, &req.origin, include, profile).is_err() {
+        return (false, 0);
+    }
+    let exposure = Exposure::of_scanned(&actual, include);
+    let readable = case
+        .actual
+        .headers
+        .iter()
+        .filter(|(n, _)| exposure.exposes(n))
+        .count();
+    (true, readable)
+}
+
+/// The same decision through the original entry points (owned ACRH names, a header-list scan
+/// per lookup, exposure as a sorted `Vec<String>`), for comparison.
+fn decide_owned(case: &Case, profile: &BrowserProfile) -> (bool, usize) {
     let req = &case.req;
     let include = req.credentials == Credentials::Include;
     let method = normalize_method(&req.method);
@@ -224,7 +264,9 @@ fn benches(c: &mut Criterion) {
     let post = &all[1];
     let profile = BrowserProfile::of(Engine::Chromium);
     for case in &all {
-        assert_eq!(decide(case, profile).0, true, "{:?}", case.req);
+        let (ok, readable) = decide(case, profile);
+        assert!(ok, "{:?}", case.req);
+        assert_eq!((ok, readable), decide_owned(case, profile), "{:?}", case.req);
         let v = full_fetch(case);
         assert_eq!(v.outcome, cors_doctor_core::Outcome::Allowed, "{v:?}");
     }
@@ -237,6 +279,16 @@ fn benches(c: &mut Criterion) {
             let mut n = 0;
             for case in black_box(&all) {
                 n += decide(case, profile).1;
+            }
+            n
+        })
+    });
+
+    group.bench_function("common_case_decision_owned", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for case in black_box(&all) {
+                n += decide_owned(case, profile).1;
             }
             n
         })
@@ -290,6 +342,11 @@ fn instruction_run(iters: u64) {
             "common_case_decision" => {
                 for case in black_box(&all) {
                     sink += decide(case, profile).1;
+                }
+            }
+            "common_case_decision_owned" => {
+                for case in black_box(&all) {
+                    sink += decide_owned(case, profile).1;
                 }
             }
             "full_fetch" => sink += full_fetch(black_box(&all[1])).sent.len(),

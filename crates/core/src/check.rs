@@ -6,7 +6,7 @@
 //! `include`; it returns `Ok(())` or the first failure in the engine's order with its hint (the
 //! ACAO or ACAC value). It never allocates on success unless ACAO spans several lines.
 
-use crate::http::{count, get};
+use crate::http::{CorsHeader, CorsHeaders};
 use crate::model::FailureKind;
 use crate::profile::{AcaoStyle, BrowserProfile};
 use serde::Serialize;
@@ -47,6 +47,17 @@ pub fn cors_check(
     include: bool,
     profile: &BrowserProfile,
 ) -> Result<(), CheckFailure> {
+    cors_check_scanned(&CorsHeaders::scan(headers), origin, include, profile)
+}
+
+/// [`cors_check`] on a header list already scanned for its CORS headers (one pass serves the
+/// CORS check, the preflight lists and exposure).
+pub fn cors_check_scanned(
+    headers: &CorsHeaders<'_>,
+    origin: &str,
+    include: bool,
+    profile: &BrowserProfile,
+) -> Result<(), CheckFailure> {
     match profile.acao_style {
         AcaoStyle::Spec | AcaoStyle::Chromium => check_chromium(headers, origin, include),
         AcaoStyle::Firefox => check_firefox(headers, origin, include),
@@ -54,8 +65,8 @@ pub fn cors_check(
     }
 }
 
-fn check_chromium(headers: &[(String, String)], origin: &str, include: bool) -> Result<(), CheckFailure> {
-    let acao = get(headers, ACAO);
+fn check_chromium(headers: &CorsHeaders<'_>, origin: &str, include: bool) -> Result<(), CheckFailure> {
+    let acao = headers.get(CorsHeader::AllowOrigin);
     match acao.as_deref() {
         Some("*") if !include => return Ok(()),
         Some("*") => return Err(CheckFailure::new(FailureKind::WildcardOriginNotAllowed, "*")),
@@ -83,12 +94,12 @@ pub fn gurl_like_valid(value: &str) -> bool {
     url::Url::parse(value).is_ok_and(|u| u.has_host())
 }
 
-fn check_firefox(headers: &[(String, String)], origin: &str, include: bool) -> Result<(), CheckFailure> {
-    if count(headers, ACAO) > 1 {
-        let joined = get(headers, ACAO).unwrap_or_default();
+fn check_firefox(headers: &CorsHeaders<'_>, origin: &str, include: bool) -> Result<(), CheckFailure> {
+    if headers.count(CorsHeader::AllowOrigin) > 1 {
+        let joined = headers.get(CorsHeader::AllowOrigin).unwrap_or_default();
         return Err(CheckFailure::new(FailureKind::MultipleAllowOriginValues, joined));
     }
-    let Some(acao) = get(headers, ACAO) else {
+    let Some(acao) = headers.get(CorsHeader::AllowOrigin) else {
         return Err(CheckFailure::bare(FailureKind::MissingAllowOrigin));
     };
     if include && acao == "*" {
@@ -100,8 +111,8 @@ fn check_firefox(headers: &[(String, String)], origin: &str, include: bool) -> R
     check_credentials(headers, include)
 }
 
-fn check_webkit(headers: &[(String, String)], origin: &str, include: bool) -> Result<(), CheckFailure> {
-    let acao = get(headers, ACAO);
+fn check_webkit(headers: &CorsHeaders<'_>, origin: &str, include: bool) -> Result<(), CheckFailure> {
+    let acao = headers.get(CorsHeader::AllowOrigin);
     match acao.as_deref() {
         Some("*") if include => return Err(CheckFailure::new(FailureKind::WildcardOriginNotAllowed, "*")),
         Some("*") => return Ok(()),
@@ -116,11 +127,11 @@ fn check_webkit(headers: &[(String, String)], origin: &str, include: bool) -> Re
 }
 
 /// The ACAC half: with credentials `include`, the combined value must be exactly `true`.
-fn check_credentials(headers: &[(String, String)], include: bool) -> Result<(), CheckFailure> {
+fn check_credentials(headers: &CorsHeaders<'_>, include: bool) -> Result<(), CheckFailure> {
     if !include {
         return Ok(());
     }
-    match get(headers, ACAC) {
+    match headers.get(CorsHeader::AllowCredentials) {
         Some(v) if v == "true" => Ok(()),
         Some(v) => Err(CheckFailure::new(FailureKind::InvalidAllowCredentials, v)),
         None => Err(CheckFailure::new(FailureKind::InvalidAllowCredentials, "")),

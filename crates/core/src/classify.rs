@@ -72,10 +72,15 @@ pub fn is_forbidden_method(method: &str) -> bool {
 
 /// Fetch "normalize" a method: only DELETE GET HEAD OPTIONS POST PUT are uppercased.
 pub fn normalize_method(method: &str) -> String {
+    normalized_method(method).to_owned()
+}
+
+/// [`normalize_method`] without allocating: the uppercase name or `method` itself.
+pub fn normalized_method(method: &str) -> &str {
     const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
     match NORMALIZED.iter().find(|m| m.eq_ignore_ascii_case(method)) {
-        Some(m) => (*m).to_owned(),
-        None => method.to_owned(),
+        Some(m) => m,
+        None => method,
     }
 }
 

@@ -5,7 +5,7 @@
 //! sorted and deduplicated. ACEH is parsed all-or-nothing over its combined value; `*` exposes
 //! everything only without credentials; `Set-Cookie`/`Set-Cookie2` are never exposed.
 
-use crate::http::{get, TokenList};
+use crate::http::{CorsHeader, CorsHeaders, TokenList};
 
 /// `Access-Control-Expose-Headers`.
 pub const ACEH: &str = "access-control-expose-headers";
@@ -23,27 +23,62 @@ pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
 
 /// Fetch "forbidden response-header name".
 pub fn is_forbidden_response_header(name: &str) -> bool {
-    name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2")
+    (name.len() == 10 || name.len() == 11)
+        && (name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2"))
 }
 
-/// Whether `name` is a CORS-safelisted response-header name given the ACEH list.
-fn exposed_by(name: &str, listed: &TokenList<'_>, star: bool) -> bool {
-    if is_forbidden_response_header(name) {
-        return false;
+/// Whether `name` (any case) is a CORS-safelisted response-header name: a length switch,
+/// then at most two comparisons.
+pub fn is_safelisted_response_header(name: &str) -> bool {
+    let candidates: &[&str] = match name.len() {
+        6 => &["pragma"],
+        7 => &["expires"],
+        12 => &["content-type"],
+        13 => &["cache-control", "last-modified"],
+        14 => &["content-length"],
+        16 => &["content-language"],
+        _ => return false,
+    };
+    candidates.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// What script can read from one CORS response: the parsed `Access-Control-Expose-Headers`
+/// and whether its `*` applies. Deciding a header is a few comparisons, no allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure<'r> {
+    listed: TokenList<'r>,
+    star: bool,
+}
+
+impl<'r> Exposure<'r> {
+    /// The exposure rules of a response with these header lines.
+    pub fn of(headers: &'r [(String, String)], include: bool) -> Exposure<'r> {
+        Exposure::of_scanned(&CorsHeaders::scan(headers), include)
     }
-    star || SAFELISTED_RESPONSE_HEADERS
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(name))
-        || listed.contains_ignore_case(name)
+
+    /// [`Exposure::of`] on a header list already scanned for its CORS headers.
+    pub fn of_scanned(headers: &CorsHeaders<'r>, include: bool) -> Exposure<'r> {
+        let listed = headers
+            .get(CorsHeader::ExposeHeaders)
+            .and_then(|v| TokenList::parse(v).ok())
+            .unwrap_or_default();
+        let star = !include && listed.contains("*");
+        Exposure { listed, star }
+    }
+
+    /// Whether script can read the response header `name` (any case).
+    pub fn exposes(&self, name: &str) -> bool {
+        if is_forbidden_response_header(name) {
+            return false;
+        }
+        self.star || is_safelisted_response_header(name) || self.listed.contains_ignore_case(name)
+    }
 }
 
 /// Lowercase names of the response headers script can read from a CORS response.
 pub fn exposed_header_names(headers: &[(String, String)], include: bool) -> Vec<String> {
-    let listed = get(headers, ACEH)
-        .and_then(|v| TokenList::parse(v).ok())
-        .unwrap_or_default();
-    let star = !include && listed.contains("*");
-    collect(headers, |n| exposed_by(n, &listed, star))
+    let exposure = Exposure::of(headers, include);
+    collect(headers, |n| exposure.exposes(n))
 }
 
 /// Lowercase names script can read from a basic (same-origin) response.
@@ -52,11 +87,13 @@ pub fn basic_header_names(headers: &[(String, String)]) -> Vec<String> {
 }
 
 fn collect(headers: &[(String, String)], keep: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut names: Vec<String> = headers
-        .iter()
-        .filter(|(n, _)| keep(n))
-        .map(|(n, _)| n.to_ascii_lowercase())
-        .collect();
+    let mut names: Vec<String> = Vec::with_capacity(headers.len());
+    names.extend(
+        headers
+            .iter()
+            .filter(|(n, _)| keep(n))
+            .map(|(n, _)| n.to_ascii_lowercase()),
+    );
     names.sort_unstable();
     names.dedup();
     names

@@ -11,8 +11,8 @@
 use crate::cache::{CacheQuery, PreflightCache};
 use crate::check::cors_check;
 use crate::classify::{
-    classify_with, is_forbidden_method, is_forbidden_request_header, needs_preflight, unsafe_header_names,
-    Classification,
+    classify_with, is_forbidden_method, is_forbidden_request_header, needs_preflight, normalize_method,
+    unsafe_header_names, Classification,
 };
 use crate::exposure::{basic_header_names, exposed_header_names};
 use crate::http::first_invalid_header;
@@ -20,11 +20,12 @@ use crate::model::{
     CorsRequest, Credentials, Engine, ExchangeKind, Failure, FailureKind, HeaderList, ObservedResponse,
     Outcome, OutgoingRequest, RedirectMode, Stage, Verdict, Warning,
 };
-use crate::origin::Origin;
+use crate::origin::{url_same_origin, Origin};
 use crate::preflight::{build_preflight, evaluate_preflight, is_redirect_status, PreflightInput};
 use crate::profile::BrowserProfile;
 use crate::redirect::{follow, location_url, Hop, RedirectContext, RedirectDecision, REQUEST_BODY_HEADERS};
 use serde::Serialize;
+use std::sync::OnceLock;
 use url::Url;
 
 /// A transport failure (DNS, refused, TLS, timeout, protocol): the verdict's stage is
@@ -43,6 +44,15 @@ pub enum Step {
     Send(OutgoingRequest),
     /// The fetch is over.
     Done(Verdict),
+}
+
+/// What [`Fetch::advance`] left to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Send `sent.last()`.
+    Send,
+    /// The verdict is ready.
+    Done,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +87,9 @@ struct Blocked {
 pub struct Fetch {
     req: CorsRequest,
     profile: &'static BrowserProfile,
-    classification: Classification,
+    /// Built on first request: its reasons' texts are for reports, not for the fetch itself.
+    classification: OnceLock<Classification>,
+    cross_origin: bool,
     cache: PreflightCache,
     now_s: f64,
     page: Origin,
@@ -106,13 +118,17 @@ impl Fetch {
         let profile = BrowserProfile::of(engine);
         let page = Origin::parse(&req.origin).unwrap_or(Origin::Opaque);
         let parsed = Url::parse(&req.url).ok();
-        let cross_origin = parsed
-            .as_ref()
-            .is_none_or(|u| !page.same_origin(&Origin::of_url(u)));
-        let classification = classify_with(&req, profile, cross_origin);
+        let cross_origin = parsed.as_ref().is_none_or(|u| !url_same_origin(u, &page));
+        // What `classify_with` computes, without the reasons' texts.
+        let method = normalize_method(&req.method);
+        let unsafe_names = if cross_origin {
+            unsafe_header_names(&req.headers, profile)
+        } else {
+            Vec::new()
+        };
         let cur = parsed.map(|url| Current {
             url,
-            method: classification.method.clone(),
+            method,
             headers: req
                 .headers
                 .iter()
@@ -124,10 +140,11 @@ impl Fetch {
         let mut fetch = Fetch {
             initial_url: cur
                 .as_ref()
-                .map_or_else(|| req.url.clone(), |c| c.url.to_string()),
-            unsafe_names: classification.unsafe_header_names.clone(),
+                .map_or_else(|| req.url.clone(), |c| c.url.as_str().to_owned()),
+            unsafe_names,
             profile,
-            classification,
+            classification: OnceLock::new(),
+            cross_origin,
             cache: cache.clone(),
             now_s,
             page_serialized: page.serialize(),
@@ -158,7 +175,8 @@ impl Fetch {
 
     /// The preflight decision for the request as the script made it.
     pub fn classification(&self) -> &Classification {
-        &self.classification
+        self.classification
+            .get_or_init(|| classify_with(&self.req, self.profile, self.cross_origin))
     }
 
     /// The preflight cache as it stands (updated by successful preflights).
@@ -170,14 +188,19 @@ impl Fetch {
     // Not an Iterator: the caller must `observe` between steps, and `Done` repeats.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Step {
+        match self.advance() {
+            Next::Send => Step::Send(self.sent.last().expect("a request to send").clone()),
+            Next::Done => self.done_step(),
+        }
+    }
+
+    /// [`Fetch::next`] without copies: on [`Next::Send`] the request is `self.sent.last()`.
+    fn advance(&mut self) -> Next {
         match self.phase {
             Phase::Start => self.begin_hop(),
             Phase::Actual => self.send_actual(),
-            Phase::AwaitPreflight | Phase::AwaitActual => match self.sent.last() {
-                Some(r) => Step::Send(r.clone()),
-                None => self.done_step(),
-            },
-            Phase::Done => self.done_step(),
+            Phase::AwaitPreflight | Phase::AwaitActual if !self.sent.is_empty() => Next::Send,
+            Phase::AwaitPreflight | Phase::AwaitActual | Phase::Done => Next::Done,
         }
     }
 
@@ -244,15 +267,15 @@ impl Fetch {
         self.cur.as_ref().expect("a request with a URL")
     }
 
-    fn begin_hop(&mut self) -> Step {
+    fn begin_hop(&mut self) -> Next {
         let url = &self.current().url;
         if url.scheme() == "data" {
             // Fetch "scheme fetch": a data: URL involves no network and no CORS.
             let resp = data_url_response(url);
             self.allow(200, &resp);
-            return self.done_step();
+            return Next::Done;
         }
-        if !self.cors && self.page.same_origin(&Origin::of_url(url)) {
+        if !self.cors && url_same_origin(url, &self.page) {
             return self.send_actual();
         }
         if !matches!(url.scheme(), "http" | "https") {
@@ -263,7 +286,7 @@ impl Fetch {
                 status: None,
                 location: None,
             });
-            return self.done_step();
+            return Next::Done;
         }
         self.cors = true;
         if self.redirects > 0 {
@@ -300,7 +323,7 @@ impl Fetch {
         )
     }
 
-    fn send_preflight(&mut self) -> Step {
+    fn send_preflight(&mut self) -> Next {
         let cur = self.current();
         let request = build_preflight(
             cur.url.as_str(),
@@ -308,16 +331,16 @@ impl Fetch {
             self.preflight_origin(),
             &self.unsafe_names,
         );
-        self.sent.push(request.clone());
+        self.sent.push(request);
         self.phase = Phase::AwaitPreflight;
-        Step::Send(request)
+        Next::Send
     }
 
-    fn send_actual(&mut self) -> Step {
+    fn send_actual(&mut self) -> Next {
         let request = self.actual_request();
-        self.sent.push(request.clone());
+        self.sent.push(request);
         self.phase = Phase::AwaitActual;
-        Step::Send(request)
+        Next::Send
     }
 
     fn actual_request(&self) -> OutgoingRequest {
@@ -330,7 +353,7 @@ impl Fetch {
         OutgoingRequest {
             kind: ExchangeKind::Actual,
             method: cur.method.clone(),
-            url: cur.url.to_string(),
+            url: cur.url.as_str().to_owned(),
             headers,
             include_credentials: self.credentials_sent(),
             with_body: cur.with_body,
@@ -392,7 +415,7 @@ impl Fetch {
             .flatten();
         let location_text = location
             .as_ref()
-            .map(|l| l.as_ref().map_or_else(|raw| raw.clone(), |u| u.to_string()));
+            .map(|l| l.as_ref().map_or_else(|raw| raw.clone(), |u| u.as_str().to_owned()));
         let stage = if location.is_some() {
             Stage::Redirect
         } else {
@@ -493,7 +516,7 @@ impl Fetch {
         }
         .to_owned();
         let (url, method) = match &self.cur {
-            Some(c) => (c.url.to_string(), c.method.clone()),
+            Some(c) => (c.url.as_str().to_owned(), c.method.clone()),
             None => (self.req.url.clone(), self.req.method.clone()),
         };
         let failure = Failure {
@@ -597,9 +620,14 @@ pub fn evaluate(
 ) -> Verdict {
     let mut fetch = Fetch::new(req, engine);
     loop {
-        match fetch.next() {
-            Step::Send(request) => fetch.observe(responder(&request)),
-            Step::Done(verdict) => return verdict,
+        match fetch.advance() {
+            Next::Send => {
+                let response = responder(fetch.sent.last().expect("a request to send"));
+                fetch.observe(response);
+            }
+            Next::Done => {
+                return fetch.verdict.take().expect("a finished fetch has a verdict");
+            }
         }
     }
 }

@@ -111,25 +111,69 @@ pub fn parse_token_list(combined: &str) -> Result<Vec<&str>, &str> {
     Ok(items)
 }
 
+/// How many elements a [`TokenList`] indexes inline; longer lists are scanned on lookup.
+const INLINE_ITEMS: usize = 8;
+/// `TokenList::len` when the elements are not indexed (too many, or offsets beyond `u16`).
+const NOT_INDEXED: u8 = u8::MAX;
+
 /// A validated `#token` list, borrowed from the header value: no allocation unless the header
-/// spanned several lines.
+/// spanned several lines. Up to eight elements are indexed at parse time, so a lookup compares
+/// lengths and then bytes, without re-splitting the value.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TokenList<'a> {
     combined: Cow<'a, str>,
+    /// Byte ranges of the elements (trimmed, non-empty), valid for `len` entries.
+    spans: [(u16, u16); INLINE_ITEMS],
+    /// Number of indexed elements, or [`NOT_INDEXED`].
+    len: u8,
 }
 
 impl<'a> TokenList<'a> {
     /// Validates `combined` (Fetch "extract header list values"); `Err(bad_element)` when an
     /// element is not a token.
     pub fn parse(combined: Cow<'a, str>) -> Result<TokenList<'a>, String> {
-        if let Some(bad) = combined
-            .split(',')
-            .map(trim_ows)
-            .find(|i| !i.is_empty() && !is_token(i))
-        {
-            return Err(bad.to_owned());
+        let bytes = combined.as_bytes();
+        let mut spans = [(0u16, 0u16); INLINE_ITEMS];
+        let mut len = if bytes.len() <= usize::from(u16::MAX) {
+            0
+        } else {
+            NOT_INDEXED
+        };
+        // One pass: `start` is the current element's first tchar (usize::MAX before it),
+        // `end` one past its last tchar. Whitespace between two tchars, or any byte that is
+        // neither a tchar, OWS nor a comma, makes the element invalid.
+        let mut start = usize::MAX;
+        let mut end = 0;
+        let mut push = |s: usize, e: usize, len: &mut u8| {
+            if usize::from(*len) < INLINE_ITEMS {
+                // Both fit in u16: checked against the whole value's length above.
+                spans[usize::from(*len)] = (s as u16, e as u16);
+                *len += 1;
+            } else {
+                *len = NOT_INDEXED;
+            }
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            if is_tchar(b) {
+                if start == usize::MAX {
+                    start = i;
+                } else if end != i {
+                    return Err(first_bad_element(&combined).to_owned());
+                }
+                end = i + 1;
+            } else if b == b',' {
+                if start != usize::MAX && len != NOT_INDEXED {
+                    push(start, end, &mut len);
+                }
+                start = usize::MAX;
+            } else if !matches!(b, b' ' | b'\t') {
+                return Err(first_bad_element(&combined).to_owned());
+            }
         }
-        Ok(TokenList { combined })
+        if start != usize::MAX && len != NOT_INDEXED {
+            push(start, end, &mut len);
+        }
+        Ok(TokenList { combined, spans, len })
     }
 
     /// The elements, in order, empty ones skipped.
@@ -139,7 +183,10 @@ impl<'a> TokenList<'a> {
 
     /// Whether the list has no element.
     pub fn is_empty(&self) -> bool {
-        self.iter().next().is_none()
+        match self.len {
+            NOT_INDEXED => self.iter().next().is_none(),
+            n => n == 0,
+        }
     }
 
     /// Whether an element equals `item` byte for byte.
@@ -152,10 +199,16 @@ impl<'a> TokenList<'a> {
         self.find(item.as_bytes(), <[u8]>::eq_ignore_ascii_case)
     }
 
-    /// A byte-level scan (the hot path of exposure and preflight matching): elements whose
-    /// trimmed length differs from `item`'s are skipped without comparing.
+    /// The hot path of exposure and preflight matching: elements whose length differs from
+    /// `item`'s are skipped without comparing.
     fn find(&self, item: &[u8], eq: impl Fn(&[u8], &[u8]) -> bool) -> bool {
         let bytes = self.combined.as_bytes();
+        if self.len != NOT_INDEXED {
+            return self.spans[..usize::from(self.len)].iter().any(|&(s, e)| {
+                let (s, e) = (usize::from(s), usize::from(e));
+                e - s == item.len() && eq(&bytes[s..e], item)
+            });
+        }
         let mut start = 0;
         while start <= bytes.len() {
             let end = bytes[start..]
@@ -175,6 +228,120 @@ impl<'a> TokenList<'a> {
             start = end + 1;
         }
         false
+    }
+}
+
+/// The first element of a `#token` list that is not a token (the list is known to have one).
+fn first_bad_element(combined: &str) -> &str {
+    combined
+        .split(',')
+        .map(trim_ows)
+        .find(|i| !i.is_empty() && !is_token(i))
+        .unwrap_or_default()
+}
+
+/// The response headers the CORS protocol reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CorsHeader {
+    /// `Access-Control-Allow-Origin`.
+    AllowOrigin,
+    /// `Access-Control-Allow-Credentials`.
+    AllowCredentials,
+    /// `Access-Control-Allow-Methods`.
+    AllowMethods,
+    /// `Access-Control-Allow-Headers`.
+    AllowHeaders,
+    /// `Access-Control-Max-Age`.
+    MaxAge,
+    /// `Access-Control-Expose-Headers`.
+    ExposeHeaders,
+}
+
+impl CorsHeader {
+    const ALL: usize = 6;
+
+    /// The lowercase header name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CorsHeader::AllowOrigin => "access-control-allow-origin",
+            CorsHeader::AllowCredentials => "access-control-allow-credentials",
+            CorsHeader::AllowMethods => "access-control-allow-methods",
+            CorsHeader::AllowHeaders => "access-control-allow-headers",
+            CorsHeader::MaxAge => "access-control-max-age",
+            CorsHeader::ExposeHeaders => "access-control-expose-headers",
+        }
+    }
+
+    /// Which CORS response header `name` is (ASCII case-insensitive), if any: a length
+    /// switch, then one comparison.
+    pub fn of(name: &str) -> Option<CorsHeader> {
+        let b = name.as_bytes();
+        if b.len() < 22 || !b[..15].eq_ignore_ascii_case(b"access-control-") {
+            return None;
+        }
+        let candidates: &[CorsHeader] = match b.len() {
+            22 => &[CorsHeader::MaxAge],
+            27 => &[CorsHeader::AllowOrigin],
+            28 => &[CorsHeader::AllowMethods, CorsHeader::AllowHeaders],
+            29 => &[CorsHeader::ExposeHeaders],
+            32 => &[CorsHeader::AllowCredentials],
+            _ => return None,
+        };
+        candidates
+            .iter()
+            .copied()
+            .find(|c| b[15..].eq_ignore_ascii_case(&c.name().as_bytes()[15..]))
+    }
+}
+
+/// Where the CORS response headers are in a header list, found in one pass: each later
+/// lookup is O(1) and allocation-free unless the header spans several lines.
+#[derive(Debug, Clone, Copy)]
+pub struct CorsHeaders<'a> {
+    headers: &'a [(String, String)],
+    /// Index of the first line of each [`CorsHeader`], `usize::MAX` when absent.
+    first: [usize; CorsHeader::ALL],
+    /// Number of lines of each.
+    count: [u32; CorsHeader::ALL],
+}
+
+impl<'a> CorsHeaders<'a> {
+    /// Scans `headers` once.
+    pub fn scan(headers: &'a [(String, String)]) -> CorsHeaders<'a> {
+        let mut found = CorsHeaders {
+            headers,
+            first: [usize::MAX; CorsHeader::ALL],
+            count: [0; CorsHeader::ALL],
+        };
+        for (i, (name, _)) in headers.iter().enumerate() {
+            if let Some(h) = CorsHeader::of(name) {
+                let k = h as usize;
+                if found.count[k] == 0 {
+                    found.first[k] = i;
+                }
+                found.count[k] = found.count[k].saturating_add(1);
+            }
+        }
+        found
+    }
+
+    /// The scanned header list.
+    pub fn headers(&self) -> &'a [(String, String)] {
+        self.headers
+    }
+
+    /// Fetch "get", as [`get`] on the scanned list.
+    pub fn get(&self, h: CorsHeader) -> Option<Cow<'a, str>> {
+        match self.count[h as usize] {
+            0 => None,
+            1 => Some(Cow::Borrowed(trim_ows(&self.headers[self.first[h as usize]].1))),
+            _ => get(self.headers, h.name()),
+        }
+    }
+
+    /// Number of lines of `h`, as [`count`] on the scanned list.
+    pub fn count(&self, h: CorsHeader) -> usize {
+        self.count[h as usize] as usize
     }
 }
 

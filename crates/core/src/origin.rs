@@ -65,16 +65,17 @@ impl Origin {
     pub fn serialize(&self) -> String {
         match self {
             Origin::Opaque => "null".to_owned(),
-            Origin::Tuple {
-                scheme,
-                host,
-                port: Some(p),
-            } => format!("{scheme}://{host}:{p}"),
-            Origin::Tuple {
-                scheme,
-                host,
-                port: None,
-            } => format!("{scheme}://{host}"),
+            Origin::Tuple { scheme, host, port } => {
+                let mut out = String::with_capacity(scheme.len() + host.len() + 9);
+                out.push_str(scheme);
+                out.push_str("://");
+                out.push_str(host);
+                if let Some(p) = port {
+                    out.push(':');
+                    out.push_str(itoa_u16(*p, &mut [0; 5]));
+                }
+                out
+            }
         }
     }
 
@@ -124,9 +125,33 @@ impl std::fmt::Display for Origin {
     }
 }
 
-/// Whether `url` (already parsed) and `origin` are same origin.
+/// Whether `url` (already parsed) and `origin` are same origin. Compares in place for the
+/// schemes whose origin is the URL's own (scheme, host, port) tuple; other URLs (`blob:`,
+/// opaque) go through [`Origin::of_url`].
 pub fn url_same_origin(url: &Url, origin: &Origin) -> bool {
-    Origin::of_url(url).same_origin(origin)
+    match origin {
+        Origin::Opaque => false,
+        Origin::Tuple { scheme, host, port } => match url.scheme() {
+            "http" | "https" | "ws" | "wss" | "ftp" => {
+                url.scheme() == scheme && url.host_str() == Some(host.as_str()) && url.port() == *port
+            }
+            _ => Origin::of_url(url).same_origin(origin),
+        },
+    }
+}
+
+/// Decimal digits of `n`, written into the end of `buf`.
+fn itoa_u16(mut n: u16, buf: &mut [u8; 5]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 fn is_ip_literal(host: &str) -> bool {

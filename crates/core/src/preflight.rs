@@ -12,9 +12,9 @@
 //! filled in). WebKit prints nothing: the warning is still recorded, with an empty message, so
 //! findings can report the spec violation for every engine.
 
-use crate::check::{cors_check, CheckFailure};
+use crate::check::{cors_check_scanned, CheckFailure};
 use crate::classify::is_cors_safelisted_method;
-use crate::http::{get, TokenList};
+use crate::http::{CorsHeader, CorsHeaders, TokenList};
 use crate::model::{
     Engine, ExchangeKind, FailureKind, HeaderList, ObservedResponse, OutgoingRequest, Warning,
 };
@@ -256,6 +256,7 @@ pub fn check_preflight<'r>(
     profile: &BrowserProfile,
     warnings: &mut Vec<Warning>,
 ) -> Result<PreflightChecked<'r>, CheckFailure> {
+    let scanned = CorsHeaders::scan(&resp.headers);
     let mut methods = None;
     let mut headers = None;
     for step in profile.preflight_order {
@@ -270,19 +271,19 @@ pub fn check_preflight<'r>(
                 ));
             }
             PreflightStep::Redirect | PreflightStep::Status => {}
-            PreflightStep::CorsCheck => cors_check(&resp.headers, input.origin, input.include, profile)?,
+            PreflightStep::CorsCheck => cors_check_scanned(&scanned, input.origin, input.include, profile)?,
             PreflightStep::ParseMethods => {
                 methods = Some(parse_list(
-                    &resp.headers,
-                    ACAM,
+                    &scanned,
+                    CorsHeader::AllowMethods,
                     FailureKind::InvalidAllowMethods,
                     profile,
                 )?)
             }
             PreflightStep::ParseHeaders => {
                 headers = Some(parse_list(
-                    &resp.headers,
-                    ACAH,
+                    &scanned,
+                    CorsHeader::AllowHeaders,
                     FailureKind::InvalidAllowHeaders,
                     profile,
                 )?)
@@ -296,7 +297,7 @@ pub fn check_preflight<'r>(
             )?,
         }
     }
-    let max_age = effective_max_age(get(&resp.headers, MAX_AGE).as_deref(), profile.engine);
+    let max_age = effective_max_age(scanned.get(CorsHeader::MaxAge).as_deref(), profile.engine);
     Ok(PreflightChecked {
         methods: methods.unwrap_or_default(),
         headers: headers.unwrap_or_default(),
@@ -305,12 +306,12 @@ pub fn check_preflight<'r>(
 }
 
 fn parse_list<'r>(
-    headers: &'r [(String, String)],
-    name: &str,
+    headers: &CorsHeaders<'r>,
+    which: CorsHeader,
     kind: FailureKind,
     profile: &BrowserProfile,
 ) -> Result<TokenList<'r>, CheckFailure> {
-    let Some(value) = get(headers, name) else {
+    let Some(value) = headers.get(which) else {
         return Ok(TokenList::default());
     };
     // WebKit quotes the raw header value; the others the offending token.

@@ -135,7 +135,10 @@ fn choose_fix(
 pub(crate) fn render(report: &CheckReport, format: Format, painter: Painter) -> anyhow::Result<String> {
     Ok(match format {
         Format::Human => crate::render::check_human::render(report, painter),
-        Format::Json => serde_json::to_string_pretty(report)? + "\n",
+        Format::Json => {
+            let json = serde_json::to_string_pretty(report)? + "\n";
+            crate::render::sanitize::escape_json_controls(&json).into_owned()
+        }
         Format::Markdown => crate::render::check_markdown::render(report),
     })
 }
