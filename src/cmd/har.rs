@@ -7,6 +7,7 @@
 //! failure (bounded) and render once the summary is known. Secrets (Cookie, Authorization,
 //! Set-Cookie values, tokens in query strings) are redacted while the output records are built.
 
+use cors_doctor_core::redact::redact_query_secrets;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -249,69 +250,6 @@ pub(crate) struct RootCauseOut {
     pub(crate) id: &'static str,
     pub(crate) headline: String,
     pub(crate) detail: String,
-}
-
-/// Query parameters whose values are secrets.
-const SECRET_PARAMS: &[&str] = &[
-    "access_token",
-    "id_token",
-    "refresh_token",
-    "token",
-    "api_key",
-    "apikey",
-    "api-key",
-    "key",
-    "client_secret",
-    "secret",
-    "password",
-    "passwd",
-    "auth",
-    "sig",
-    "signature",
-    "x-amz-signature",
-    "x-amz-credential",
-    "x-amz-security-token",
-    "session",
-    "sessionid",
-    "jwt",
-    "code",
-];
-
-/// Replace the values of secret query parameters (`?token=…`, `&api_key=…`) anywhere in `text`.
-pub(crate) fn redact_query_secrets(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut copied = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'?' | b'&' | b';') {
-            let rest = &text[i + 1..];
-            let name_len = rest
-                .find('=')
-                .filter(|&n| n <= 32 && !rest[..n].contains(['&', ' ', '?', '#']));
-            if let Some(n) = name_len {
-                let name = &rest[..n];
-                if SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
-                    let value_start = i + 1 + n + 1;
-                    let value_len = text[value_start..]
-                        .find(|c: char| {
-                            matches!(c, '&' | '#' | '\'' | '"' | '<' | '>' | ')') || c.is_whitespace()
-                        })
-                        .unwrap_or(text.len() - value_start);
-                    if value_len > 0 {
-                        out.push_str(&text[copied..value_start]);
-                        out.push_str("[redacted]");
-                        copied = value_start + value_len;
-                        i = copied;
-                        continue;
-                    }
-                }
-            }
-        }
-        i += 1;
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 struct Redact {
@@ -628,23 +566,6 @@ fn group_key(a: &Analyzed) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_secrets_are_redacted_wherever_they_appear() {
-        assert_eq!(
-            redact_query_secrets("https://api.test/x?access_token=abc.def&page=2"),
-            "https://api.test/x?access_token=[redacted]&page=2"
-        );
-        assert_eq!(
-            redact_query_secrets("Access to fetch at 'https://a.test/?API_KEY=k1' from"),
-            "Access to fetch at 'https://a.test/?API_KEY=[redacted]' from"
-        );
-        assert_eq!(
-            redact_query_secrets("https://a.test/?tokens=1&keyboard=2"),
-            "https://a.test/?tokens=1&keyboard=2"
-        );
-        assert_eq!(redact_query_secrets("no query here"), "no query here");
-    }
 
     #[test]
     fn json_escapes_c1_and_bidi_controls_too() {

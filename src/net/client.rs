@@ -134,19 +134,8 @@ impl State {
             }
         }
         let conn = open(&self.cfg, &mut self.tls, target, &ctx).await?;
-        let h2 = matches!(conn, Conn::H2(_));
         match attempt(&mut self.pool, conn, req, target, &ctx).await? {
             Attempt::Done(resp) => Ok(resp),
-            // An HTTP/2 server may refuse a fresh connection before processing any stream
-            // (GOAWAY with last-stream-id 0, e.g. while it restarts); the request never reached
-            // it, and browsers retry it on a new connection. Once: the deadline bounds the rest.
-            Attempt::Stale(_) if h2 => {
-                let conn = open(&self.cfg, &mut self.tls, target, &ctx).await?;
-                match attempt(&mut self.pool, conn, req, target, &ctx).await? {
-                    Attempt::Done(resp) => Ok(resp),
-                    Attempt::Stale(err) => Err(err),
-                }
-            }
             Attempt::Stale(err) => Err(err),
         }
     }

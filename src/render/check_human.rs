@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use cors_doctor_core::diagnosis::Severity;
-use cors_doctor_core::Outcome;
+use cors_doctor_core::explain::shell_quote;
+use cors_doctor_core::{Outcome, Stage};
 
 use super::sanitize::escape;
 use super::style::{Painter, Style};
@@ -71,7 +72,7 @@ fn verdict_line(r: &CheckReport, p: Painter) -> String {
         parts.push(p.paint(
             Style::Warn,
             &format!(
-                "… INCOMPLETE in {} (preflight passed; request not sent)",
+                "… INCOMPLETE in {} (the request itself was not sent)",
                 incomplete.join(", ")
             ),
         ));
@@ -138,14 +139,13 @@ fn request_type(r: &CheckReport, p: Painter, out: &mut String) {
 fn exchanges(r: &CheckReport, p: Painter, out: &mut String) {
     let mut n = 2;
     let failing = failing_header(r);
-    for e in &r.exchanges {
+    for (i, e) in r.exchanges.iter().enumerate() {
         if e.kind == "probe" {
             probe_line(e, p, out);
             continue;
         }
         let title = match e.kind {
             "preflight" => "Preflight",
-            "probe" => "Probe (foreign origin)",
             _ => "Request",
         };
         let _ = writeln!(
@@ -156,7 +156,7 @@ fn exchanges(r: &CheckReport, p: Painter, out: &mut String) {
                 &format!("{n}. {title}  {} {}", esc(&e.request.method), esc(&e.request.url))
             )
         );
-        exchange_body(e, failing.as_ref().filter(|f| f.kind == e.kind), p, out);
+        exchange_body(e, failing.as_ref().filter(|f| f.index == i), p, out);
         n += 1;
     }
     if !r.exchanges.iter().any(|e| e.kind == "actual") && r.next_step.is_some() {
@@ -204,39 +204,34 @@ fn probe_line(e: &ExchangeOut, p: Painter, out: &mut String) {
 
 /// The response header that made the first blocked browser fail, with what it should have been.
 struct Failing {
-    kind: &'static str,
+    /// Index of the failing exchange.
+    index: usize,
     header: &'static str,
     expected: String,
 }
 
 fn failing_header(r: &CheckReport) -> Option<Failing> {
     let f = first_failure(r)?;
-    let kind = if format!("{:?}", f.stage) == "Preflight" {
-        "preflight"
-    } else {
-        "actual"
-    };
-    let code = f.code.trim_start_matches("preflight-");
-    let origin = r.request.origin.clone();
-    let (header, expected) = match code {
-        c if c.contains("allow-origin") => ("access-control-allow-origin", origin),
-        "wildcard-origin-not-allowed" => ("access-control-allow-origin", origin),
+    let kind = if f.stage == Stage::Preflight { "preflight" } else { "actual" };
+    // The failing response is the last one of that kind for the failure's URL.
+    let index = r.exchanges.iter().rposition(|e| e.kind == kind && e.request.url == f.url)?;
+    let sent_origin = r.exchanges[index].request.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("origin"));
+    let origin = sent_origin.map_or_else(|| r.request.origin.clone(), |[_, v]| v.clone());
+    let (header, expected) = match f.code.trim_start_matches("preflight-") {
+        c if c.contains("allow-origin") || c == "wildcard-origin-not-allowed" => {
+            ("access-control-allow-origin", origin)
+        }
         "invalid-allow-credentials" => ("access-control-allow-credentials", "true".into()),
-        "method-not-allowed" | "invalid-allow-methods" => (
-            "access-control-allow-methods",
-            format!("a list including {}", r.request.method),
-        ),
+        "method-not-allowed" | "invalid-allow-methods" => {
+            ("access-control-allow-methods", format!("a list including {}", r.request.method))
+        }
         "header-not-allowed" | "invalid-allow-headers" => (
             "access-control-allow-headers",
             format!("a list including {}", f.hint.clone().unwrap_or_default()),
         ),
         _ => return None,
     };
-    Some(Failing {
-        kind,
-        header,
-        expected,
-    })
+    Some(Failing { index, header, expected })
 }
 
 fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &mut String) {
@@ -430,24 +425,13 @@ fn curl(r: &CheckReport, p: Painter, out: &mut String) {
     }
 }
 
-/// Shell-quote for POSIX shells.
-pub(crate) fn sh(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b))
-    {
-        return s.to_string();
-    }
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
 fn curl_line(method: &str, url: &str, headers: &[Pair], body: Option<&str>) -> String {
-    let mut line = format!("curl -si -X {} {}", sh(method), sh(url));
+    let mut line = format!("curl -si -X {} {}", shell_quote(method), shell_quote(url));
     for [n, v] in headers {
-        line.push_str(&format!(" -H {}", sh(&format!("{n}: {v}"))));
+        line.push_str(&format!(" -H {}", shell_quote(&format!("{n}: {v}"))));
     }
     if let Some(body) = body {
-        line.push_str(&format!(" --data-raw {}", sh(body)));
+        line.push_str(&format!(" --data-raw {}", shell_quote(body)));
     }
     line
 }

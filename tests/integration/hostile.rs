@@ -8,8 +8,8 @@
 //!   would get a response;
 //! - wall time within the case's bound (the binary is killed at `run::KILL_AFTER` regardless);
 //! - bounded output and, where `/usr/bin/time` exists, bounded peak memory;
-//! - no raw C0 control (other than `\n`, `\t`) or DEL on stdout or stderr in any format, and no
-//!   C1 control or bidi override either in the terminal formats (human, Markdown).
+//! - no raw C0 control (other than `\n`, `\t`), DEL, C1 control or bidi override on stdout or
+//!   stderr, in any format.
 //!
 //! Servers live in `hostile/server.rs`, the bounded runner in `hostile/run.rs`.
 
@@ -23,7 +23,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::assert_valid_check_json;
-use run::{cors_doctor, unsafe_report, Ran, Strictness};
+use run::{cors_doctor, unsafe_report, Ran};
 use server::{method_of, path_of, response, Cert, Conn, Server};
 
 const ORIGIN: &str = "http://localhost:3000";
@@ -125,15 +125,9 @@ fn universal(format: &str, r: &Ran, wall: Duration) -> Vec<String> {
     if let Some(kib) = r.peak_kib.filter(|&k| k > MAX_PEAK_KIB) {
         p.push(format!("peak memory {kib} KiB > {MAX_PEAK_KIB} KiB"));
     }
-    // JSON escapes C0 itself; C1 and bidi characters are data there (see the ignored test
-    // `json_output_escapes_c1_and_bidi_characters`). Terminal formats must escape them too.
-    let strict = if format == "json" {
-        Strictness::C0
-    } else {
-        Strictness::Terminal
-    };
+    // Every format escapes C1 and bidi characters too: JSON output gets piped to terminals.
     for (stream, bytes) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
-        if let Some(found) = unsafe_report(bytes, strict) {
+        if let Some(found) = unsafe_report(bytes) {
             p.push(format!("{stream} ({format}) has {found}"));
         }
     }
@@ -646,7 +640,6 @@ fn c1_controls_and_non_utf8_in_status_and_header_values() {
 }
 
 #[test]
-#[ignore = "finding (lead, src/cmd/check): JSON output carries raw C1/bidi characters from Latin-1 header values; serde_json escapes only C0"]
 fn json_output_escapes_c1_and_bidi_characters() {
     let s = raw_server();
     let runs = case(
@@ -656,7 +649,7 @@ fn json_output_escapes_c1_and_bidi_characters() {
         Expect::Verdict,
         ONE_REQUEST,
     );
-    assert_eq!(unsafe_report(&runs.json.stdout, Strictness::Terminal), None);
+    assert_eq!(unsafe_report(&runs.json.stdout), None);
 }
 
 #[test]
@@ -1007,6 +1000,7 @@ fn http2_goaway_instead_of_an_answer() {
 }
 
 #[test]
+#[ignore = "finding (src/net/h2.rs, client.rs): GOAWAY(NO_ERROR, last stream 0) on a fresh HTTP/2 connection is a protocol error ('connection error received: not a result of an error'); browsers retry the unprocessed request on a new connection"]
 fn http2_goaway_before_any_request_then_a_good_connection() {
     // GOAWAY with last-stream-id 0 says no request was processed: browsers retry on a new
     // connection and get the answer, so this must be a verdict, not an error. One server per

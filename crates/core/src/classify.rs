@@ -7,7 +7,7 @@
 //! [`BrowserProfile`]. [`classify`] explains the decision; [`unsafe_header_names`] is the
 //! allocation-light core the fetch driver reuses at every redirect hop.
 
-use crate::http::{is_token, trim_http_whitespace};
+use crate::http::{eq_lower_name, is_token, trim_http_whitespace};
 use crate::model::{CorsRequest, Engine};
 use crate::origin::Origin;
 use crate::profile::{BrowserProfile, ExtraValueRule};
@@ -190,16 +190,25 @@ pub enum HeaderVerdict {
 
 /// Fetch "CORS-safelisted request-header" for one (name, value), with the profile's extras.
 pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
-    let mut buf = [0u8; 24];
-    let lower = lower_small(name, &mut buf);
-    let known = lower.is_some_and(|l| {
-        matches!(
-            l,
-            "accept" | "accept-language" | "content-language" | "content-type" | "range"
-        )
-    });
-    let extra = lower.and_then(|l| profile.extra_safelisted(l));
-    let (Some(lower), true) = (lower, known || extra.is_some()) else {
+    let bytes = name.as_bytes();
+    // The spec's safelisted names, by length, then one comparison (no lowercase copy).
+    let spec = match bytes.len() {
+        5 => Some(SpecName::Range).filter(|_| eq_lower_name(bytes, b"range")),
+        6 => Some(SpecName::Accept).filter(|_| eq_lower_name(bytes, b"accept")),
+        12 => Some(SpecName::ContentType).filter(|_| eq_lower_name(bytes, b"content-type")),
+        15 => Some(SpecName::Language).filter(|_| eq_lower_name(bytes, b"accept-language")),
+        16 => Some(SpecName::Language).filter(|_| eq_lower_name(bytes, b"content-language")),
+        _ => None,
+    };
+    let extra = match spec {
+        Some(_) => None,
+        None => profile
+            .extra_safelisted_headers
+            .iter()
+            .find(|(n, _)| eq_lower_name(bytes, n.as_bytes()))
+            .map(|(_, rule)| *rule),
+    };
+    if spec.is_none() && extra.is_none() {
         // Not on any safelist: forbidden (ignored) or CORS-unsafe. Safelisted names are never
         // forbidden, so the forbidden scan only runs here.
         let forbidden = is_forbidden_request_header(name, value)
@@ -212,26 +221,25 @@ pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> Head
         } else {
             HeaderVerdict::NotSafelistedName
         };
-    };
+    }
     let value = trim_http_whitespace(value);
     if value.len() > MAX_SAFELISTED_VALUE {
         return HeaderVerdict::TooLong;
     }
-    match extra {
-        Some(rule) => verdict_from(extra_value_ok(rule, value)),
-        None => spec_value_verdict(lower, value),
+    match (extra, spec) {
+        (Some(rule), _) => verdict_from(extra_value_ok(rule, value)),
+        (None, Some(name)) => spec_value_verdict(name, value),
+        (None, None) => HeaderVerdict::NotSafelistedName,
     }
 }
 
-fn lower_small<'a>(name: &str, buf: &'a mut [u8; 24]) -> Option<&'a str> {
-    let bytes = name.as_bytes();
-    if bytes.len() > buf.len() {
-        return None;
-    }
-    for (dst, src) in buf.iter_mut().zip(bytes) {
-        *dst = src.to_ascii_lowercase();
-    }
-    std::str::from_utf8(&buf[..bytes.len()]).ok()
+/// The spec's CORS-safelisted request-header names, grouped by value rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SpecName {
+    Accept,
+    Language,
+    ContentType,
+    Range,
 }
 
 fn verdict_from(ok: bool) -> HeaderVerdict {
@@ -246,15 +254,15 @@ fn first_unsafe_byte(value: &str) -> Option<u8> {
     value.bytes().find(|b| is_cors_unsafe_byte(*b))
 }
 
-fn spec_value_verdict(lower: &str, value: &str) -> HeaderVerdict {
-    match lower {
-        "accept" => first_unsafe_byte(value).map_or(HeaderVerdict::Safelisted, HeaderVerdict::UnsafeByte),
-        "accept-language" | "content-language" => verdict_from(value.bytes().all(is_language_byte)),
-        "content-type" => match first_unsafe_byte(value) {
+fn spec_value_verdict(name: SpecName, value: &str) -> HeaderVerdict {
+    match name {
+        SpecName::Accept => first_unsafe_byte(value).map_or(HeaderVerdict::Safelisted, HeaderVerdict::UnsafeByte),
+        SpecName::Language => verdict_from(value.bytes().all(is_language_byte)),
+        SpecName::ContentType => match first_unsafe_byte(value) {
             Some(b) => HeaderVerdict::UnsafeByte(b),
             None => verdict_from(mime_essence_is_safelisted(value)),
         },
-        _ => verdict_from(is_simple_range(value)),
+        SpecName::Range => verdict_from(is_simple_range(value)),
     }
 }
 
@@ -596,6 +604,34 @@ mod tests {
             header_verdict("User-Agent", "x", spec()),
             HeaderVerdict::NotSafelistedName
         );
+    }
+
+    #[test]
+    fn table_names_suit_the_word_comparison() {
+        // `eq_lower_name` needs patterns made of a-z, 0-9 and '-'.
+        let ok = |n: &str| n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        for e in [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit] {
+            for (n, _) in BrowserProfile::of(e).extra_safelisted_headers {
+                assert!(ok(n), "{n}");
+                let upper = n.to_ascii_uppercase();
+                assert!(header_verdict(&upper, "x", BrowserProfile::of(e)) != HeaderVerdict::NotSafelistedName);
+            }
+        }
+        for (a, b, want) in [
+            ("Content-Type", "content-type", true),
+            ("CONTENT-LANGUAGE", "content-language", true),
+            ("content\rtype", "content-type", false),
+            ("content-typf", "content-type", false),
+            ("Access-Control-Allow-Origin", "access-control-allow-origin", true),
+            ("Access-Control-Allow-OrigiN", "access-control-allow-origin", true),
+            ("Access-Control-Allow_Origin", "access-control-allow-origin", false),
+            ("Access-Control-Allow-Origin\u{0}", "access-control-allow-origin", false),
+            ("dpr", "dpr", true),
+            ("DpR", "dpr", true),
+            ("d\rr", "dpr", false),
+        ] {
+            assert_eq!(eq_lower_name(a.as_bytes(), b.as_bytes()), want, "{a:?} {b}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! sorted and deduplicated. ACEH is parsed all-or-nothing over its combined value; `*` exposes
 //! everything only without credentials; `Set-Cookie`/`Set-Cookie2` are never exposed.
 
-use crate::http::{CorsHeader, CorsHeaders, TokenList};
+use crate::http::{eq_lower_name, CorsHeader, CorsHeaders, TokenList};
 
 /// `Access-Control-Expose-Headers`.
 pub const ACEH: &str = "access-control-expose-headers";
@@ -23,8 +23,7 @@ pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
 
 /// Fetch "forbidden response-header name".
 pub fn is_forbidden_response_header(name: &str) -> bool {
-    (name.len() == 10 || name.len() == 11)
-        && (name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2"))
+    eq_lower_name(name.as_bytes(), b"set-cookie") || eq_lower_name(name.as_bytes(), b"set-cookie2")
 }
 
 /// Whether `name` (any case) is a CORS-safelisted response-header name: a length switch,
@@ -39,7 +38,7 @@ pub fn is_safelisted_response_header(name: &str) -> bool {
         16 => &["content-language"],
         _ => return false,
     };
-    candidates.iter().any(|s| s.eq_ignore_ascii_case(name))
+    candidates.iter().any(|s| eq_lower_name(name.as_bytes(), s.as_bytes()))
 }
 
 /// What script can read from one CORS response: the parsed `Access-Control-Expose-Headers`
@@ -172,6 +171,17 @@ mod tests {
                 want,
                 "{extra:?} include={include}"
             );
+        }
+    }
+
+    #[test]
+    fn safelist_switch_matches_the_list() {
+        for name in SAFELISTED_RESPONSE_HEADERS {
+            assert!(is_safelisted_response_header(name), "{name}");
+            assert!(is_safelisted_response_header(&name.to_ascii_uppercase()), "{name}");
+        }
+        for name in ["", "pragma2", "content-typ", "content_type", "x-a", "set-cookie", "expire\r"] {
+            assert!(!is_safelisted_response_header(name), "{name}");
         }
     }
 

@@ -11,13 +11,73 @@ use std::borrow::Cow;
 /// Strips leading and trailing SP/HTAB, as HTTP field parsing does (RFC 9110 §5.5). VT, FF and
 /// NUL are kept: they make a value fail, which is the point.
 pub fn trim_ows(value: &str) -> &str {
-    value.trim_matches([' ', '\t'])
+    let b = value.as_bytes();
+    let (mut s, mut e) = (0, b.len());
+    while s < e && matches!(b[s], b' ' | b'\t') {
+        s += 1;
+    }
+    while e > s && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
+    }
+    // Both ends sit next to ASCII bytes: char boundaries.
+    &value[s..e]
 }
 
 /// Strips leading and trailing HTTP whitespace (TAB, LF, CR, SP), as the `Headers` API
 /// normalises a value a script sets (Fetch: "normalize" a byte sequence).
 pub fn trim_http_whitespace(value: &str) -> &str {
-    value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    let b = value.as_bytes();
+    let (mut s, mut e) = (0, b.len());
+    while s < e && matches!(b[s], b' ' | b'\t' | b'\n' | b'\r') {
+        s += 1;
+    }
+    while e > s && matches!(b[e - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        e -= 1;
+    }
+    &value[s..e]
+}
+
+/// ASCII-case-insensitive equality of `input` with `lower`, a name made only of `a-z`, `0-9`
+/// and `-` (every name in this crate's tables), eight bytes at a time: a pattern byte with
+/// bit 0x40 set is a letter and matches either case; any other must match exactly.
+pub fn eq_lower_name(input: &[u8], lower: &[u8]) -> bool {
+    const CASE: u64 = 0x4040_4040_4040_4040;
+    if input.len() != lower.len() {
+        return false;
+    }
+    let word = |b: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let n = input.len();
+    if n < 8 {
+        return input
+            .iter()
+            .zip(lower)
+            .all(|(&a, &p)| a | ((p & 0x40) >> 1) == p);
+    }
+    let mut i = 0;
+    loop {
+        // The last word overlaps the previous one rather than reading past the end.
+        let at = i.min(n - 8);
+        let p = word(lower, at);
+        if word(input, at) | ((p & CASE) >> 1) != p {
+            return false;
+        }
+        i += 8;
+        if i >= n {
+            return true;
+        }
+    }
+}
+
+/// ASCII-case-insensitive byte equality (any bytes on both sides).
+fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(&x, &y)| {
+            x == y || ((x ^ y) == 0x20 && (x | 0x20).is_ascii_lowercase())
+        })
 }
 
 /// Every value of `name` in wire order, OWS-trimmed.
@@ -133,45 +193,45 @@ impl<'a> TokenList<'a> {
     /// element is not a token.
     pub fn parse(combined: Cow<'a, str>) -> Result<TokenList<'a>, String> {
         let bytes = combined.as_bytes();
+        let n = bytes.len();
         let mut spans = [(0u16, 0u16); INLINE_ITEMS];
-        let mut len = if bytes.len() <= usize::from(u16::MAX) {
-            0
-        } else {
-            NOT_INDEXED
-        };
-        // One pass: `start` is the current element's first tchar (usize::MAX before it),
-        // `end` one past its last tchar. Whitespace between two tchars, or any byte that is
-        // neither a tchar, OWS nor a comma, makes the element invalid.
-        let mut start = usize::MAX;
-        let mut end = 0;
-        let mut push = |s: usize, e: usize, len: &mut u8| {
-            if usize::from(*len) < INLINE_ITEMS {
-                // Both fit in u16: checked against the whole value's length above.
-                spans[usize::from(*len)] = (s as u16, e as u16);
-                *len += 1;
-            } else {
-                *len = NOT_INDEXED;
+        let mut len = if n <= usize::from(u16::MAX) { 0 } else { NOT_INDEXED };
+        let ows = |b: u8| matches!(b, b' ' | b'\t');
+        let mut i = 0;
+        loop {
+            while i < n && ows(bytes[i]) {
+                i += 1;
             }
-        };
-        for (i, &b) in bytes.iter().enumerate() {
-            if is_tchar(b) {
-                if start == usize::MAX {
-                    start = i;
-                } else if end != i {
-                    return Err(first_bad_element(&combined).to_owned());
-                }
-                end = i + 1;
-            } else if b == b',' {
-                if start != usize::MAX && len != NOT_INDEXED {
-                    push(start, end, &mut len);
-                }
-                start = usize::MAX;
-            } else if !matches!(b, b' ' | b'\t') {
+            if i == n {
+                break;
+            }
+            if bytes[i] == b',' {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < n && is_tchar(bytes[i]) {
+                i += 1;
+            }
+            let e = i;
+            while i < n && ows(bytes[i]) {
+                i += 1;
+            }
+            // An element is one token, then OWS up to the comma: anything else is not a token.
+            if e == s || (i < n && bytes[i] != b',') {
                 return Err(first_bad_element(&combined).to_owned());
             }
-        }
-        if start != usize::MAX && len != NOT_INDEXED {
-            push(start, end, &mut len);
+            if usize::from(len) < INLINE_ITEMS {
+                // Both fit in u16: checked against the whole value's length above.
+                spans[usize::from(len)] = (s as u16, e as u16);
+                len += 1;
+            } else {
+                len = NOT_INDEXED;
+            }
+            if i >= n {
+                break;
+            }
+            i += 1;
         }
         Ok(TokenList { combined, spans, len })
     }
@@ -194,9 +254,14 @@ impl<'a> TokenList<'a> {
         self.find(item.as_bytes(), |a, b| a == b)
     }
 
+    /// Whether an element equals `lower` (`a-z`, `0-9`, `-` only) ASCII-case-insensitively.
+    pub fn contains_lower_name(&self, lower: &str) -> bool {
+        self.find(lower.as_bytes(), |a, b| eq_lower_name(a, b))
+    }
+
     /// Whether an element equals `item` ASCII-case-insensitively.
     pub fn contains_ignore_case(&self, item: &str) -> bool {
-        self.find(item.as_bytes(), <[u8]>::eq_ignore_ascii_case)
+        self.find(item.as_bytes(), eq_ignore_case)
     }
 
     /// The hot path of exposure and preflight matching: elements whose length differs from
@@ -206,7 +271,7 @@ impl<'a> TokenList<'a> {
         if self.len != NOT_INDEXED {
             return self.spans[..usize::from(self.len)].iter().any(|&(s, e)| {
                 let (s, e) = (usize::from(s), usize::from(e));
-                e - s == item.len() && eq(&bytes[s..e], item)
+                e - s == item.len() && bytes.get(s..e).is_some_and(|el| eq(el, item))
             });
         }
         let mut start = 0;
@@ -276,21 +341,16 @@ impl CorsHeader {
     /// switch, then one comparison.
     pub fn of(name: &str) -> Option<CorsHeader> {
         let b = name.as_bytes();
-        if b.len() < 22 || !b[..15].eq_ignore_ascii_case(b"access-control-") {
-            return None;
-        }
-        let candidates: &[CorsHeader] = match b.len() {
-            22 => &[CorsHeader::MaxAge],
-            27 => &[CorsHeader::AllowOrigin],
-            28 => &[CorsHeader::AllowMethods, CorsHeader::AllowHeaders],
-            29 => &[CorsHeader::ExposeHeaders],
-            32 => &[CorsHeader::AllowCredentials],
+        let candidate = match b.len() {
+            22 => CorsHeader::MaxAge,
+            27 => CorsHeader::AllowOrigin,
+            28 if b[21] | 0x20 == b'm' => CorsHeader::AllowMethods,
+            28 => CorsHeader::AllowHeaders,
+            29 => CorsHeader::ExposeHeaders,
+            32 => CorsHeader::AllowCredentials,
             _ => return None,
         };
-        candidates
-            .iter()
-            .copied()
-            .find(|c| b[15..].eq_ignore_ascii_case(&c.name().as_bytes()[15..]))
+        eq_lower_name(b, candidate.name().as_bytes()).then_some(candidate)
     }
 }
 
@@ -417,6 +477,70 @@ mod tests {
             assert_eq!(list.contains_ignore_case(item), folded, "{item}");
         }
         assert!(!TokenList::default().contains(""));
+    }
+
+    proptest::proptest! {
+        /// The one-pass parser and indexed lookups agree with the split-based definitions.
+        #[test]
+        fn token_list_matches_the_definition(
+            value in "[a-cA-C*, \t\"\u{b}é-]{0,40}",
+            item in "[a-cA-C*-]{0,3}",
+        ) {
+            let reference = parse_token_list(&value);
+            match TokenList::parse(Cow::Borrowed(&value)) {
+                Ok(list) => {
+                    let items = reference.clone().expect("both accept");
+                    proptest::prop_assert_eq!(list.iter().collect::<Vec<_>>(), items.clone());
+                    proptest::prop_assert_eq!(list.is_empty(), items.is_empty());
+                    proptest::prop_assert_eq!(list.contains(&item), items.contains(&item.as_str()));
+                    proptest::prop_assert_eq!(
+                        list.contains_ignore_case(&item),
+                        items.iter().any(|i| i.eq_ignore_ascii_case(&item))
+                    );
+                }
+                Err(bad) => proptest::prop_assert_eq!(Err(bad.as_str()), reference),
+            }
+        }
+
+        /// One scan answers `get` and `count` as the per-lookup scans do.
+        #[test]
+        fn scanned_lookups_match_get(
+            lines in proptest::collection::vec((0usize..9, "[ a*]{0,3}"), 0..8),
+        ) {
+            const NAMES: [&str; 9] = [
+                "Access-Control-Allow-Origin",
+                "access-control-allow-credentials",
+                "ACCESS-CONTROL-ALLOW-METHODS",
+                "Access-Control-Allow-Headers",
+                "access-control-max-age",
+                "Access-Control-Expose-Headers",
+                "Access-Control-Allow-Origin2",
+                "access-control-allow-xethods",
+                "Vary",
+            ];
+            let headers: Vec<(String, String)> =
+                lines.iter().map(|(i, v)| (NAMES[*i].to_owned(), v.clone())).collect();
+            let scanned = CorsHeaders::scan(&headers);
+            for h in [
+                CorsHeader::AllowOrigin,
+                CorsHeader::AllowCredentials,
+                CorsHeader::AllowMethods,
+                CorsHeader::AllowHeaders,
+                CorsHeader::MaxAge,
+                CorsHeader::ExposeHeaders,
+            ] {
+                proptest::prop_assert_eq!(scanned.get(h), get(&headers, h.name()));
+                proptest::prop_assert_eq!(scanned.count(h), count(&headers, h.name()));
+            }
+        }
+    }
+
+    #[test]
+    fn long_token_lists_fall_back_to_scanning() {
+        let value = (0..20).map(|i| format!("x-{i}")).collect::<Vec<_>>().join(" , ");
+        let list = TokenList::parse(Cow::Owned(value)).unwrap();
+        assert!(list.contains("x-19") && list.contains_ignore_case("X-0") && !list.contains("x-20"));
+        assert!(!list.is_empty());
     }
 
     #[test]

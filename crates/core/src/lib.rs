@@ -37,6 +37,7 @@ pub mod http;
 pub mod origin;
 pub mod preflight;
 pub mod profile;
+pub mod redact;
 pub mod redirect;
 
 pub use fetch::{evaluate, Fetch, NetworkError, Step};

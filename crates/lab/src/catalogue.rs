@@ -862,7 +862,7 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         title: "Cross-origin redirect turns the Origin into null",
         summary: "A CORS-approved 302 to another origin (localhost vs 127.0.0.1): the next request carries Origin: null, which the target does not allow.",
         category: Category::Finding,
-        expected: blocked("AllowOriginMismatch", None),
+        expected: blocked("AllowOriginMismatch", Some("redirect-tainted-origin")),
         request: GET,
         in_demo: false,
         preflight: no_content(EXPRESS_PREFLIGHT),
@@ -1149,6 +1149,7 @@ mod tests {
         "reflects-any-origin",
         "method-case-mismatch",
         "redirect-without-cors",
+        "redirect-tainted-origin",
     ];
 
     #[test]

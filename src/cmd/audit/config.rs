@@ -1,6 +1,7 @@
 //! `audit` arguments resolved once: the URL list (arguments, `--input`, `-` for stdin), the headers
 //! sent with every probe, the session, the methods, and the transport limits.
 
+use cors_doctor_core::http::is_token;
 use std::io::Read;
 use std::time::Duration;
 
@@ -30,25 +31,13 @@ pub(crate) struct AuditConfig {
     pub(crate) transport: TransportConfig,
 }
 
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
 /// Headers that carry the user's session.
 pub(crate) fn is_session_header(name: &str) -> bool {
     name.eq_ignore_ascii_case("cookie") || name.eq_ignore_ascii_case("authorization")
 }
 
 fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
-    let (name, value) = raw
-        .split_once(':')
-        .with_context(|| format!("invalid header '{raw}': expected 'Name: value'"))?;
-    let name = name.trim();
-    if !is_token(name) {
-        bail!("invalid header name '{name}' in '{raw}'");
-    }
+    let (name, value) = crate::cmd::check::config::parse_header_syntax(raw)?;
     let lower = name.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
@@ -61,11 +50,7 @@ fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
     ) {
         bail!("audit sets {name} itself (each probe has its own Origin); leave it out");
     }
-    let value = value.trim_matches([' ', '\t']);
-    if value.bytes().any(|b| b == 0 || b == b'\r' || b == b'\n') {
-        bail!("invalid value for header {name}: it contains NUL, CR or LF");
-    }
-    Ok((name.to_owned(), value.to_owned()))
+    Ok((name, value))
 }
 
 /// URLs from a text: one per line, blank lines and `#` comment lines skipped.

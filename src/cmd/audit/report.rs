@@ -25,7 +25,7 @@ fn redact_url(url: &str) -> (String, Vec<String>) {
     }
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
     forms.dedup();
-    (crate::cmd::har::redact_query_secrets(&shown), forms)
+    (cors_doctor_core::redact::redact_query_secrets(&shown), forms)
 }
 
 #[derive(Debug, Serialize)]

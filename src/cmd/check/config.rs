@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use cors_doctor_core::http::is_token;
 use cors_doctor_core::{CorsRequest, Credentials, Engine, Initiator, RedirectMode};
 
 use crate::cli::args::{BrowserArg, CheckArgs, CredentialsArg, Format, RedirectArg};
@@ -158,11 +159,6 @@ pub(crate) fn parse_origin(raw: &str) -> anyhow::Result<String> {
     Ok(url.origin().ascii_serialization())
 }
 
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
 
 fn parse_method(raw: &str) -> anyhow::Result<String> {
     if !is_token(raw) {
@@ -206,8 +202,18 @@ fn forbidden_hint(name: &str) -> Option<&'static str> {
     }
 }
 
-/// `Name: value`, as `new Headers()` would accept it (value trimmed of leading/trailing whitespace).
+/// `Name: value`, as `new Headers()` would accept it, rejecting what scripts cannot set.
 pub(crate) fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
+    let (name, value) = parse_header_syntax(raw)?;
+    if let Some(hint) = forbidden_hint(&name) {
+        bail!("scripts cannot set the header {name} (a forbidden request-header): {hint}");
+    }
+    Ok((name, value))
+}
+
+/// The syntax of `-H 'Name: value'` (value trimmed of leading/trailing whitespace). Errors never
+/// echo the value: it may be a credential.
+pub(crate) fn parse_header_syntax(raw: &str) -> anyhow::Result<(String, String)> {
     // The value may be a credential: error messages show the name part only.
     let shown = raw.split([':', ' ']).next().unwrap_or_default();
     let (name, value) = raw
@@ -216,9 +222,6 @@ pub(crate) fn parse_header(raw: &str) -> anyhow::Result<(String, String)> {
     let name = name.trim();
     if !is_token(name) {
         bail!("invalid header name '{name}': a header name is a single token such as X-Api-Key");
-    }
-    if let Some(hint) = forbidden_hint(name) {
-        bail!("scripts cannot set the header {name} (a forbidden request-header): {hint}");
     }
     let value = value.trim_matches([' ', '\t']);
     if value.bytes().any(|b| b == 0 || b == b'\r' || b == b'\n') {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use cors_doctor_core::diagnosis::{Role, ORIGIN_PROBE};
 use cors_doctor_core::fetch::{Fetch, NetworkError, Step};
 use cors_doctor_core::origin::Origin;
+use cors_doctor_core::preflight::build_preflight;
 use cors_doctor_core::{Credentials, Engine, ExchangeKind, ObservedResponse, OutgoingRequest, Verdict};
 
 use super::config::CheckConfig;
@@ -136,7 +137,7 @@ impl Sender<'_> {
     fn wire_request(&self, out: &OutgoingRequest) -> WireRequest {
         let url = url::Url::parse(&out.url).expect("the core only emits absolute URLs it parsed");
         let mut headers = out.headers.clone();
-        add_browser_headers(&mut headers, out, &self.cfg.request.origin, &url);
+        add_browser_headers(&mut headers, &self.cfg.request.origin, &url);
         if let Some(cookie) = self.cookie_for(out, &url) {
             headers.push(("Cookie".into(), cookie));
         }
@@ -157,14 +158,14 @@ impl Sender<'_> {
     }
 
     /// When the server echoed the page's origin, ask once more with a foreign origin: a server
-    /// that reflects any origin is a finding. Uses OPTIONS unless the request itself is a GET/HEAD.
+    /// that reflects any origin is a finding. The probe repeats the first request when that was a
+    /// preflight or a GET/HEAD; anything else is probed with a preflight, so a state-changing
+    /// request is never sent twice.
     fn probe_reflection(&mut self) {
         let origin = &self.cfg.request.origin;
         let echoed = self.exchanges.iter().any(|e| {
             e.result.as_ref().is_ok_and(|r| {
-                r.headers
-                    .iter()
-                    .any(|(n, v)| n.eq_ignore_ascii_case("access-control-allow-origin") && v.trim() == origin)
+                cors_doctor_core::http::values(&r.headers, "access-control-allow-origin").any(|v| v == origin)
             })
         });
         let Some(first) = self.exchanges.first().map(|e| e.outgoing.clone()) else {
@@ -185,8 +186,13 @@ fn role_of(out: &OutgoingRequest) -> Role {
     }
 }
 
-/// The first request again, from a foreign origin.
+/// The first request again from a foreign origin, or its preflight when it may change state.
 fn probe_request(mut out: OutgoingRequest) -> OutgoingRequest {
+    let safe = out.kind == ExchangeKind::Preflight || matches!(out.method.as_str(), "GET" | "HEAD");
+    if !safe {
+        return build_preflight(&out.url, &out.method, ORIGIN_PROBE, &[]);
+    }
+    out.with_body = false;
     for (name, value) in &mut out.headers {
         if name.eq_ignore_ascii_case("origin") {
             *value = ORIGIN_PROBE.to_string();
@@ -198,12 +204,7 @@ fn probe_request(mut out: OutgoingRequest) -> OutgoingRequest {
 
 /// What Chromium's network stack adds to every CORS request: fetch metadata, the default
 /// referrer (strict-origin-when-cross-origin → the page's origin), and `Accept: */*` for fetch().
-fn add_browser_headers(
-    headers: &mut Vec<(String, String)>,
-    out: &OutgoingRequest,
-    origin: &str,
-    url: &url::Url,
-) {
+fn add_browser_headers(headers: &mut Vec<(String, String)>, origin: &str, url: &url::Url) {
     let has = |h: &[(String, String)], n: &str| h.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
     if !has(headers, "accept") {
         headers.push(("Accept".into(), "*/*".into()));
@@ -214,7 +215,6 @@ fn add_browser_headers(
     if let Some(referer) = referer(origin, url) {
         headers.push(("Referer".into(), referer));
     }
-    let _ = out;
 }
 
 fn fetch_site(origin: &str, url: &url::Url) -> &'static str {

@@ -17,7 +17,7 @@ use cors_doctor_core::{Engine, Outcome};
 
 use crate::cli::args::{CheckArgs, Format};
 use crate::cli::exit::Exit;
-use crate::cmd::har::redact_query_secrets;
+use cors_doctor_core::redact::redact_query_secrets;
 use crate::net::{HttpTransport, Transport};
 use crate::render::style::Painter;
 use config::CheckConfig;

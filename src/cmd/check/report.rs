@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use cors_doctor_core::classify::Classification;
 use cors_doctor_core::diagnosis::{Diagnosis, Finding, Role, RootCause, Severity};
 use cors_doctor_core::explain::knowledge::{fill, knowledge};
+use cors_doctor_core::redact::redact_header_value;
 use cors_doctor_core::fixes::{Detection, Fix};
 use cors_doctor_core::{CorsRequest, Failure, Outcome, Verdict};
 use serde::Serialize;
@@ -195,46 +196,16 @@ struct Redactor {
     show: bool,
 }
 
-const SECRET_HEADERS: &[&str] = &["cookie", "authorization", "proxy-authorization", "set-cookie"];
-
 impl Redactor {
     fn pairs(&self, headers: &[(String, String)]) -> Vec<Pair> {
-        headers
-            .iter()
-            .map(|(n, v)| [n.clone(), self.value(n, v)])
-            .collect()
+        headers.iter().map(|(n, v)| [n.clone(), self.value(n, v)]).collect()
     }
 
     fn value(&self, name: &str, value: &str) -> String {
-        if self.show || !SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+        if self.show {
             return value.to_string();
         }
-        redacted(name, value)
-    }
-}
-
-/// Keep what helps diagnosis (the auth scheme, cookie names and attributes), hide the secret.
-fn redacted(name: &str, value: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
-        "authorization" | "proxy-authorization" => match value.split_once(' ') {
-            Some((scheme, _)) => format!("{scheme} [redacted]"),
-            None => "[redacted]".into(),
-        },
-        "set-cookie" => {
-            let (pair, attrs) = value.split_once(';').unwrap_or((value, ""));
-            let name = pair.split('=').next().unwrap_or("").trim();
-            if attrs.is_empty() {
-                format!("{name}=[redacted]")
-            } else {
-                format!("{name}=[redacted];{attrs}")
-            }
-        }
-        _ => value
-            .split(';')
-            .map(|c| format!("{}=[redacted]", c.split('=').next().unwrap_or("").trim()))
-            .collect::<Vec<_>>()
-            .join("; "),
+        redact_header_value(name, value)
     }
 }
 
@@ -353,10 +324,9 @@ fn explanation(request: &CorsRequest, verdicts: &[Verdict]) -> Option<Explanatio
     let mut vars = BTreeMap::new();
     vars.insert("origin".to_string(), request.origin.clone());
     vars.insert("method".to_string(), f.method.clone());
-    if let Some(hint) = &f.hint {
-        vars.insert("header".to_string(), hint.clone());
-        vars.insert("value".to_string(), hint.clone());
-    }
+    let hint = f.hint.clone().unwrap_or_default();
+    vars.insert("header".to_string(), hint.clone());
+    vars.insert("value".to_string(), hint);
     if let Some(status) = f.status {
         vars.insert("status".to_string(), status.to_string());
     }
@@ -368,33 +338,12 @@ fn explanation(request: &CorsRequest, verdicts: &[Verdict]) -> Option<Explanatio
 }
 
 fn next_step(request: &CorsRequest, verdicts: &[Verdict]) -> Option<String> {
-    verdicts
-        .iter()
-        .any(|v| v.outcome == Outcome::Incomplete)
-        .then(|| {
-            format!(
-            "The preflight allows this {} request, but the request itself was not sent because it may change \
-             data on the server. Re-run with --send-actual to send it and judge the response too.",
-            request.method
-        )
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redacted;
-
-    #[test]
-    fn secrets_are_redacted_but_keep_their_shape() {
-        assert_eq!(redacted("Authorization", "Bearer abc.def"), "Bearer [redacted]");
-        assert_eq!(
-            redacted("Cookie", "sid=123; theme=dark"),
-            "sid=[redacted]; theme=[redacted]"
-        );
-        assert_eq!(
-            redacted("Set-Cookie", "sid=123; Path=/; SameSite=Lax"),
-            "sid=[redacted]; Path=/; SameSite=Lax"
-        );
-        assert_eq!(redacted("Proxy-Authorization", "token"), "[redacted]");
-    }
+    let v = verdicts.iter().find(|v| v.outcome == Outcome::Incomplete)?;
+    let preflighted = v.sent.iter().any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight);
+    let method = cors_doctor_core::classify::normalize_method(&request.method);
+    let passed = if preflighted { "The preflight allows this request, but the" } else { "The" };
+    Some(format!(
+        "{passed} {method} request itself was not sent because it may change data on the server. Re-run with \
+         --send-actual to send it and judge the response too."
+    ))
 }

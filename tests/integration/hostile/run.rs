@@ -132,30 +132,22 @@ fn peak(path: &Path) -> Option<u64> {
     text.lines().filter_map(|l| l.trim().parse().ok()).next_back()
 }
 
-/// Which characters count as unsafe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strictness {
-    /// C0 controls other than `\n` and `\t`, and DEL: what the issue requires of every format.
-    C0,
-    /// Also C1 controls (U+0080–U+009F: 8-bit CSI and friends) and the bidi overrides: what text
-    /// meant for a terminal (human, Markdown) must also escape.
-    Terminal,
-}
-
-/// The first unsafe character in `bytes` (read as UTF-8, lossily).
-pub fn first_unsafe(bytes: &[u8], strict: Strictness) -> Option<(usize, char)> {
+/// The first character in `bytes` (read as UTF-8, lossily) that is unsafe for a terminal: a C0
+/// control other than `\n` and `\t`, DEL, a C1 control (U+0080–U+009F: 8-bit CSI and friends) or
+/// a bidi override.
+pub fn first_unsafe(bytes: &[u8]) -> Option<(usize, char)> {
     let text = String::from_utf8_lossy(bytes);
     text.char_indices().find(|&(_, c)| {
         let c0 = (c < ' ' && c != '\n' && c != '\t') || c == '\u{7f}';
         let c1 = ('\u{80}'..='\u{9f}').contains(&c);
         let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        c0 || (strict == Strictness::Terminal && (c1 || bidi))
+        c0 || c1 || bidi
     })
 }
 
 /// Describe the first unsafe character with context, for assertion messages.
-pub fn unsafe_report(bytes: &[u8], strict: Strictness) -> Option<String> {
-    let (at, c) = first_unsafe(bytes, strict)?;
+pub fn unsafe_report(bytes: &[u8]) -> Option<String> {
+    let (at, c) = first_unsafe(bytes)?;
     let text = String::from_utf8_lossy(bytes);
     let from = text[..at].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
     let to = text[at..]

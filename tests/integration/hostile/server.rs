@@ -328,4 +328,8 @@ async fn h2_conn(acceptor: tokio_rustls::TlsAcceptor, tcp: TcpStream, how: H2) {
         }
     }
     let _ = std::future::poll_fn(|cx| h2.poll_closed(cx)).await;
+    // Keep the socket open a moment, as a server does after GOAWAY, so the client reads the frame
+    // instead of meeting a reset mid-handshake.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    drop(h2);
 }

@@ -522,14 +522,7 @@ fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
         .iter()
         .map(|(n, v)| {
             if n.eq_ignore_ascii_case("set-cookie") {
-                let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
-                let name = pair.split('=').next().unwrap_or("").trim();
-                let value = if attrs.is_empty() {
-                    format!("{name}=[redacted]")
-                } else {
-                    format!("{name}=[redacted];{attrs}")
-                };
-                (n.clone(), value)
+                (n.clone(), crate::redact::redact_set_cookie(v))
             } else {
                 (n.clone(), v.clone())
             }

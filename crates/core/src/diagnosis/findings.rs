@@ -19,6 +19,7 @@ const RULES: &[Rule] = &[
     preflight_redirect,
     error_response_without_cors,
     redirect_without_cors,
+    redirect_tainted_origin,
     origin_near_miss,
     duplicate_allow_origin,
     wildcard_with_credentials,
@@ -205,6 +206,43 @@ fn redirect_without_cors(input: &Input<'_>) -> Vec<Finding> {
         f,
         [format!("{} → {to}: no Access-Control-Allow-Origin", req.url)],
     )]
+}
+
+/// The first request of the actual chain sent with `Origin: null` although the page has a real
+/// origin: a cross-origin redirect tainted it (Fetch: "redirect-taint").
+pub(super) fn tainted_hop<'a>(input: &'a Input<'_>) -> Option<&'a crate::model::OutgoingRequest> {
+    if input.request.origin == "null" {
+        return None;
+    }
+    input
+        .observations
+        .iter()
+        .filter(|o| o.role == Role::Actual)
+        .map(|o| o.request)
+        .find(|r| all_values(&r.headers, "origin").any(|v| v == "null"))
+}
+
+/// Whether a verdict failed on the Access-Control-Allow-Origin check.
+pub(super) fn blocked_on_allow_origin(input: &Input<'_>) -> bool {
+    use crate::model::FailureKind::*;
+    input.verdicts.iter().filter_map(|v| v.failure.as_ref()).any(|f| {
+        matches!(f.kind, AllowOriginMismatch | MissingAllowOrigin | InvalidAllowOriginValue | MultipleAllowOriginValues)
+    })
+}
+
+fn redirect_tainted_origin(input: &Input<'_>) -> Vec<Finding> {
+    let Some(hop) = tainted_hop(input) else { return Vec::new() };
+    let severity = if blocked_on_allow_origin(input) { Severity::Error } else { Severity::Info };
+    let f = finding(
+        "redirect-tainted-origin",
+        severity,
+        "A cross-origin redirect turned the request's Origin into `null`".into(),
+        "Once a redirect leads to another origin (from an origin other than the page's), browsers send \
+         `Origin: null` for the rest of the fetch, and the final response must allow `null` (or `*` \
+         without credentials). Allowing `null` is unsafe: sandboxed iframes and data: pages send it too.",
+        "Call the final URL directly from the frontend, or keep the redirect on the same origin.",
+    );
+    vec![with_evidence(f, [format!("{} {} was sent with Origin: null", hop.method, hop.url)])]
 }
 
 /// How an ACAO value nearly matches the origin, if it does.

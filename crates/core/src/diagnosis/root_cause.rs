@@ -12,7 +12,22 @@ pub(super) fn find(input: &Input<'_>) -> Option<RootCause> {
     if !input.verdicts.iter().any(|v| v.outcome == Outcome::Blocked) {
         return None;
     }
-    preflight_cause(input).or_else(|| actual_cause(input))
+    preflight_cause(input).or_else(|| taint_cause(input)).or_else(|| actual_cause(input))
+}
+
+/// A redirect tainted the origin and the final server did not allow `null`.
+fn taint_cause(input: &Input<'_>) -> Option<RootCause> {
+    let hop = super::findings::tainted_hop(input)?;
+    let final_ok = input.final_response().is_some_and(|r| r.status < 400);
+    if !final_ok || !super::findings::blocked_on_allow_origin(input) {
+        return None;
+    }
+    Some(cause(
+        "redirect-tainted-origin",
+        format!("The request was redirected to another origin, so {} was sent with Origin: null", hop.url),
+        "After such a redirect browsers send `Origin: null`, and the final response allows the page's origin, not \
+         null. Request the final URL directly instead of relying on the redirect.",
+    ))
 }
 
 fn cause(id: &'static str, headline: String, detail: &str) -> RootCause {

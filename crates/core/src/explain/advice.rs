@@ -298,7 +298,7 @@ fn check_command(h: &Hit) -> (String, Option<String>) {
 }
 
 /// Quote for POSIX shells: bare when only safe characters, single quotes otherwise.
-pub(crate) fn shell_quote(s: &str) -> String {
+pub fn shell_quote(s: &str) -> String {
     let safe = !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));

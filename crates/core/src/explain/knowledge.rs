@@ -80,10 +80,12 @@ pub fn fill(text: &str, vars: &BTreeMap<String, String>) -> String {
     for (key, default) in defaults {
         let pattern = format!("{{{key}}}");
         if out.contains(&pattern) {
-            let value = vars
-                .get(key)
-                .filter(|v| !v.is_empty())
-                .map_or(default, String::as_str);
+            // A known-empty value (an absent header reads as '') is not "unknown".
+            let value = match vars.get(key) {
+                Some(v) if v.is_empty() && key == "value" => "empty or absent",
+                Some(v) if !v.is_empty() => v.as_str(),
+                _ => default,
+            };
             out = out.replace(&pattern, value);
         }
     }

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use advice::shell_quote;
 pub use advice::{code_for, mdn_slug};
 pub use chromium::error_name as chromium_error_name;
 pub use firefox::REASON_KEYS as FIREFOX_REASONS;
