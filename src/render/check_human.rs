@@ -38,10 +38,13 @@ fn esc(s: &str) -> String {
 
 fn header(r: &CheckReport, p: Painter, out: &mut String) {
     let q = &r.request;
+    // fetch() upper-cases DELETE GET HEAD OPTIONS POST PUT; show what goes on the wire.
+    let sent = cors_doctor_core::classify::normalize_method(&q.method);
+    let method = if sent == q.method { sent } else { format!("{sent} (written `{}`)", q.method) };
     let _ = writeln!(
         out,
         "{} {}  from {}  (credentials: {})\n",
-        p.paint(Style::Title, &esc(&q.method)),
+        p.paint(Style::Title, &esc(&method)),
         esc(&q.url),
         esc(&q.origin),
         q.credentials
@@ -346,13 +349,8 @@ fn browsers(r: &CheckReport, p: Painter, out: &mut String) {
             .as_ref()
             .map(|f| f.error_name.clone())
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {:<9} {} {}",
-            browser_label(engine),
-            p.paint(style, &format!("{word:<10}")),
-            esc(&name)
-        );
+        let line = format!("  {:<9} {} {}", browser_label(engine), p.paint(style, &format!("{word:<10}")), esc(&name));
+        let _ = writeln!(out, "{}", line.trim_end());
         if let Some(f) = &v.failure {
             for line in &f.console {
                 let _ = writeln!(out, "    {}", p.paint(Style::Dim, &esc(line)));
@@ -419,8 +417,14 @@ fn fix(r: &CheckReport, p: Painter, out: &mut String) {
 }
 
 fn curl(r: &CheckReport, p: Painter, out: &mut String) {
-    let _ = writeln!(out, "{}", p.paint(Style::Title, "Reproduce with curl"));
-    for line in curl_commands(r) {
+    let commands = curl_commands(r);
+    if commands.is_empty() {
+        return;
+    }
+    let redacted = commands.iter().any(|c| c.contains("[redacted]"));
+    let note = if redacted { " (secrets redacted: add --show-secrets for runnable commands)" } else { "" };
+    let _ = writeln!(out, "{}{note}", p.paint(Style::Title, "Reproduce with curl"));
+    for line in commands {
         let _ = writeln!(out, "  {}", esc(&line));
     }
 }

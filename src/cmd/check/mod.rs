@@ -27,6 +27,9 @@ use report::{CheckReport, Parts};
 /// Run `check` from the command line.
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     let cfg = CheckConfig::from_args(args)?;
+    if cfg.cookie.is_some() && cfg.request.credentials != cors_doctor_core::Credentials::Include {
+        eprintln!("cors-doctor: warning: --cookie is sent only with --credentials include (fetch() sends no cookies cross-origin otherwise)");
+    }
     let mut transport = HttpTransport::new(cfg.transport.clone()).context("cannot set up the HTTP client")?;
     let (report, unreachable) = check(&cfg, &mut transport);
     let redact = |text: String| if cfg.show_secrets { text } else { redact_query_secrets(&text) };
