@@ -110,7 +110,11 @@ fn post_case() -> Case {
 
 fn get_case() -> Case {
     Case {
-        req: request("GET", &[("X-Requested-With", "XMLHttpRequest")], Credentials::SameOrigin),
+        req: request(
+            "GET",
+            &[("X-Requested-With", "XMLHttpRequest")],
+            Credentials::SameOrigin,
+        ),
         preflight: response(
             204,
             "No Content",
@@ -154,7 +158,10 @@ fn put_case() -> Case {
                 ("Access-Control-Allow-Origin", ORIGIN),
                 ("Access-Control-Allow-Credentials", "true"),
                 ("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE"),
-                ("Access-Control-Allow-Headers", "x-api-key,x-trace-id,content-type"),
+                (
+                    "Access-Control-Allow-Headers",
+                    "x-api-key,x-trace-id,content-type",
+                ),
                 ("Access-Control-Max-Age", "7200"),
                 ("Vary", "Origin, Access-Control-Request-Headers"),
             ],
@@ -357,7 +364,10 @@ fn instruction_run(iters: u64) {
 }
 
 fn main() {
-    if let Some(iters) = std::env::var("CORS_BENCH_ITERS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(iters) = std::env::var("CORS_BENCH_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         instruction_run(iters);
         return;
     }

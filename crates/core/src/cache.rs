@@ -116,16 +116,54 @@ impl PreflightCache {
         now: f64,
         profile: &BrowserProfile,
     ) {
+        self.store_lists(
+            q,
+            result.methods.iter().cloned(),
+            result.headers.iter().cloned(),
+            result.max_age,
+            now,
+            profile,
+        );
+    }
+
+    /// [`PreflightCache::store`] taking the result's lists by value (no copies of the names).
+    pub fn store_owned(
+        &mut self,
+        q: &CacheQuery<'_>,
+        result: PreflightResult,
+        now: f64,
+        profile: &BrowserProfile,
+    ) {
+        self.store_lists(
+            q,
+            result.methods.into_iter(),
+            result.headers.into_iter(),
+            result.max_age,
+            now,
+            profile,
+        );
+    }
+
+    fn store_lists(
+        &mut self,
+        q: &CacheQuery<'_>,
+        methods: impl Iterator<Item = String>,
+        headers: impl Iterator<Item = String>,
+        max_age: MaxAge,
+        now: f64,
+        profile: &BrowserProfile,
+    ) {
         if profile.cache_whole_result {
             self.clear(q.origin, q.url);
         }
-        if !result.max_age.cached() || (profile.cache_skips_ip_literals && url_host_is_ip(q.url)) {
+        if !max_age.cached() || (profile.cache_skips_ip_literals && url_host_is_ip(q.url)) {
             return;
         }
-        let items = result.methods.iter().map(|m| CacheItem::Method(m.clone()));
-        let items = items.chain(result.headers.iter().map(|h| CacheItem::Header(h.clone())));
+        let items = methods
+            .map(CacheItem::Method)
+            .chain(headers.map(CacheItem::Header));
         for item in items {
-            self.upsert(q, item, result.max_age, now);
+            self.upsert(q, item, max_age, now);
         }
     }
 

@@ -256,7 +256,9 @@ fn first_unsafe_byte(value: &str) -> Option<u8> {
 
 fn spec_value_verdict(name: SpecName, value: &str) -> HeaderVerdict {
     match name {
-        SpecName::Accept => first_unsafe_byte(value).map_or(HeaderVerdict::Safelisted, HeaderVerdict::UnsafeByte),
+        SpecName::Accept => {
+            first_unsafe_byte(value).map_or(HeaderVerdict::Safelisted, HeaderVerdict::UnsafeByte)
+        }
         SpecName::Language => verdict_from(value.bytes().all(is_language_byte)),
         SpecName::ContentType => match first_unsafe_byte(value) {
             Some(b) => HeaderVerdict::UnsafeByte(b),
@@ -281,10 +283,20 @@ pub const SAFELISTED_CONTENT_TYPES: [&str; 3] = [
 /// (parameters never make parsing fail).
 pub fn parse_mime_essence(value: &str) -> Option<(&str, &str)> {
     let value = trim_http_whitespace(value);
-    let (ty, rest) = value.split_once('/')?;
-    let subtype = rest.split(';').next().unwrap_or("");
-    let subtype = subtype.trim_end_matches([' ', '\t', '\n', '\r']);
+    let slash = value.bytes().position(|b| b == b'/')?;
+    let (ty, rest) = (&value[..slash], &value[slash + 1..]);
+    let semi = rest.bytes().position(|b| b == b';').unwrap_or(rest.len());
+    let subtype = trim_http_whitespace_end(&rest[..semi]);
     (is_token(ty) && is_token(subtype)).then_some((ty, subtype))
+}
+
+fn trim_http_whitespace_end(value: &str) -> &str {
+    let b = value.as_bytes();
+    let mut e = b.len();
+    while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        e -= 1;
+    }
+    &value[..e]
 }
 
 fn mime_essence_is_safelisted(value: &str) -> bool {
@@ -609,12 +621,17 @@ mod tests {
     #[test]
     fn table_names_suit_the_word_comparison() {
         // `eq_lower_name` needs patterns made of a-z, 0-9 and '-'.
-        let ok = |n: &str| n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok = |n: &str| {
+            n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
         for e in [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit] {
             for (n, _) in BrowserProfile::of(e).extra_safelisted_headers {
                 assert!(ok(n), "{n}");
                 let upper = n.to_ascii_uppercase();
-                assert!(header_verdict(&upper, "x", BrowserProfile::of(e)) != HeaderVerdict::NotSafelistedName);
+                assert!(
+                    header_verdict(&upper, "x", BrowserProfile::of(e)) != HeaderVerdict::NotSafelistedName
+                );
             }
         }
         for (a, b, want) in [
@@ -624,8 +641,16 @@ mod tests {
             ("content-typf", "content-type", false),
             ("Access-Control-Allow-Origin", "access-control-allow-origin", true),
             ("Access-Control-Allow-OrigiN", "access-control-allow-origin", true),
-            ("Access-Control-Allow_Origin", "access-control-allow-origin", false),
-            ("Access-Control-Allow-Origin\u{0}", "access-control-allow-origin", false),
+            (
+                "Access-Control-Allow_Origin",
+                "access-control-allow-origin",
+                false,
+            ),
+            (
+                "Access-Control-Allow-Origin\u{0}",
+                "access-control-allow-origin",
+                false,
+            ),
             ("dpr", "dpr", true),
             ("DpR", "dpr", true),
             ("d\rr", "dpr", false),

@@ -38,7 +38,9 @@ pub fn is_safelisted_response_header(name: &str) -> bool {
         16 => &["content-language"],
         _ => return false,
     };
-    candidates.iter().any(|s| eq_lower_name(name.as_bytes(), s.as_bytes()))
+    candidates
+        .iter()
+        .any(|s| eq_lower_name(name.as_bytes(), s.as_bytes()))
 }
 
 /// What script can read from one CORS response: the parsed `Access-Control-Expose-Headers`
@@ -178,9 +180,20 @@ mod tests {
     fn safelist_switch_matches_the_list() {
         for name in SAFELISTED_RESPONSE_HEADERS {
             assert!(is_safelisted_response_header(name), "{name}");
-            assert!(is_safelisted_response_header(&name.to_ascii_uppercase()), "{name}");
+            assert!(
+                is_safelisted_response_header(&name.to_ascii_uppercase()),
+                "{name}"
+            );
         }
-        for name in ["", "pragma2", "content-typ", "content_type", "x-a", "set-cookie", "expire\r"] {
+        for name in [
+            "",
+            "pragma2",
+            "content-typ",
+            "content_type",
+            "x-a",
+            "set-cookie",
+            "expire\r",
+        ] {
             assert!(!is_safelisted_response_header(name), "{name}");
         }
     }

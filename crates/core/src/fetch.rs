@@ -396,14 +396,14 @@ impl Fetch {
                 self.cache.clear(origin, cur.url.as_str());
                 self.block(blocked(f.kind, f.hint));
             }
-            Ok(result) => {
+            Ok(mut result) => {
                 let q = CacheQuery {
                     origin,
                     url: cur.url.as_str(),
                     include,
                 };
-                self.cache.store(&q, &result, self.now_s, self.profile);
-                self.warnings.extend(result.warnings);
+                self.warnings.append(&mut result.warnings);
+                self.cache.store_owned(&q, result, self.now_s, self.profile);
                 self.phase = Phase::Actual;
             }
         }
@@ -413,9 +413,10 @@ impl Fetch {
         let location = is_redirect_status(resp.status)
             .then(|| location_url(&resp.headers, &self.current().url))
             .flatten();
-        let location_text = location
-            .as_ref()
-            .map(|l| l.as_ref().map_or_else(|raw| raw.clone(), |u| u.as_str().to_owned()));
+        let location_text = location.as_ref().map(|l| {
+            l.as_ref()
+                .map_or_else(|raw| raw.clone(), |u| u.as_str().to_owned())
+        });
         let stage = if location.is_some() {
             Stage::Redirect
         } else {

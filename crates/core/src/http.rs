@@ -45,17 +45,10 @@ pub fn eq_lower_name(input: &[u8], lower: &[u8]) -> bool {
     if input.len() != lower.len() {
         return false;
     }
-    let word = |b: &[u8], i: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[i..i + 8]);
-        u64::from_le_bytes(w)
-    };
+    let word = load_word;
     let n = input.len();
     if n < 8 {
-        return input
-            .iter()
-            .zip(lower)
-            .all(|(&a, &p)| a | ((p & 0x40) >> 1) == p);
+        return input.iter().zip(lower).all(|(&a, &p)| a | ((p & 0x40) >> 1) == p);
     }
     let mut i = 0;
     loop {
@@ -75,9 +68,15 @@ pub fn eq_lower_name(input: &[u8], lower: &[u8]) -> bool {
 /// ASCII-case-insensitive byte equality (any bytes on both sides).
 fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len()
-        && a.iter().zip(b).all(|(&x, &y)| {
-            x == y || ((x ^ y) == 0x20 && (x | 0x20).is_ascii_lowercase())
-        })
+        && a.iter()
+            .zip(b)
+            .all(|(&x, &y)| x == y || ((x ^ y) == 0x20 && (x | 0x20).is_ascii_lowercase()))
+}
+
+fn load_word(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
 }
 
 /// Every value of `name` in wire order, OWS-trimmed.
@@ -186,6 +185,9 @@ pub struct TokenList<'a> {
     spans: [(u16, u16); INLINE_ITEMS],
     /// Number of indexed elements, or [`NOT_INDEXED`].
     len: u8,
+    /// Bit `l % 64` set for every element length `l` (all bits when not indexed): most
+    /// lookups are answered by one test.
+    lengths: u64,
 }
 
 impl<'a> TokenList<'a> {
@@ -195,8 +197,13 @@ impl<'a> TokenList<'a> {
         let bytes = combined.as_bytes();
         let n = bytes.len();
         let mut spans = [(0u16, 0u16); INLINE_ITEMS];
-        let mut len = if n <= usize::from(u16::MAX) { 0 } else { NOT_INDEXED };
+        let mut len = if n <= usize::from(u16::MAX) {
+            0
+        } else {
+            NOT_INDEXED
+        };
         let ows = |b: u8| matches!(b, b' ' | b'\t');
+        let mut lengths = 0u64;
         let mut i = 0;
         loop {
             while i < n && ows(bytes[i]) {
@@ -224,6 +231,7 @@ impl<'a> TokenList<'a> {
             if usize::from(len) < INLINE_ITEMS {
                 // Both fit in u16: checked against the whole value's length above.
                 spans[usize::from(len)] = (s as u16, e as u16);
+                lengths |= 1 << ((e - s) % 64);
                 len += 1;
             } else {
                 len = NOT_INDEXED;
@@ -233,7 +241,15 @@ impl<'a> TokenList<'a> {
             }
             i += 1;
         }
-        Ok(TokenList { combined, spans, len })
+        if len == NOT_INDEXED {
+            lengths = u64::MAX;
+        }
+        Ok(TokenList {
+            combined,
+            spans,
+            len,
+            lengths,
+        })
     }
 
     /// The elements, in order, empty ones skipped.
@@ -256,7 +272,7 @@ impl<'a> TokenList<'a> {
 
     /// Whether an element equals `lower` (`a-z`, `0-9`, `-` only) ASCII-case-insensitively.
     pub fn contains_lower_name(&self, lower: &str) -> bool {
-        self.find(lower.as_bytes(), |a, b| eq_lower_name(a, b))
+        self.find(lower.as_bytes(), eq_lower_name)
     }
 
     /// Whether an element equals `item` ASCII-case-insensitively.
@@ -267,6 +283,9 @@ impl<'a> TokenList<'a> {
     /// The hot path of exposure and preflight matching: elements whose length differs from
     /// `item`'s are skipped without comparing.
     fn find(&self, item: &[u8], eq: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+        if self.lengths & (1 << (item.len() % 64)) == 0 {
+            return false;
+        }
         let bytes = self.combined.as_bytes();
         if self.len != NOT_INDEXED {
             return self.spans[..usize::from(self.len)].iter().any(|&(s, e)| {
@@ -483,8 +502,8 @@ mod tests {
         /// The one-pass parser and indexed lookups agree with the split-based definitions.
         #[test]
         fn token_list_matches_the_definition(
-            value in "[a-cA-C*, \t\"\u{b}é-]{0,40}",
-            item in "[a-cA-C*-]{0,3}",
+            value in "[a-cA-C*, \t\"\u{b}é_`^|~@\\[{-]{0,40}",
+            item in "[a-cA-C*_`^|~@\\[{-]{0,12}",
         ) {
             let reference = parse_token_list(&value);
             match TokenList::parse(Cow::Borrowed(&value)) {
@@ -531,6 +550,26 @@ mod tests {
             ] {
                 proptest::prop_assert_eq!(scanned.get(h), get(&headers, h.name()));
                 proptest::prop_assert_eq!(scanned.count(h), count(&headers, h.name()));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_comparisons_match_std(
+            a in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+            flip in proptest::collection::vec(proptest::bool::ANY, 20),
+        ) {
+            // `b` is `a` with some bytes turned into their 0x20 neighbour (case-flipped letters).
+            let b: Vec<u8> = a
+                .iter()
+                .zip(&flip)
+                .map(|(&x, &f)| if f { x ^ 0x20 } else { x })
+                .collect();
+            proptest::prop_assert_eq!(eq_ignore_case(&a, &b), a.eq_ignore_ascii_case(&b));
+            let lower: Vec<u8> = a.to_ascii_lowercase();
+            if lower.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-') {
+                proptest::prop_assert_eq!(eq_lower_name(&b, &lower), b.eq_ignore_ascii_case(&lower));
             }
         }
     }

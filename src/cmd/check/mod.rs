@@ -122,7 +122,7 @@ fn choose_fix(
     if let Some(stack) = cfg.stack.as_deref().and_then(Stack::from_name) {
         return (fixes::fix_for(stack, &needs), None);
     }
-    let responses: Vec<(&[(String, String)], &[u8])> = d
+    let responses: Vec<fixes::ResponseView<'_>> = d
         .exchanges
         .iter()
         .filter_map(|e| e.result.as_ref().ok())

@@ -144,6 +144,34 @@ pub struct Analyzer {
     recent: VecDeque<Entry>,
     summary: SummaryBuilder,
     memo: Memo,
+    urls: UrlCache,
+}
+
+/// URL string → its parsed serialization (`None`: unparsable), bounded: pairing compares every
+/// request with every preflight in the window, and parsing dominated that.
+#[derive(Debug, Default)]
+struct UrlCache {
+    map: HashMap<String, Option<String>>,
+}
+
+const URL_CACHE_MAX: usize = 4096;
+
+impl UrlCache {
+    fn normalized(&mut self, url: &str) -> Option<&str> {
+        if !self.map.contains_key(url) {
+            if self.map.len() >= URL_CACHE_MAX {
+                self.map.clear();
+            }
+            let norm = Url::parse(url).ok().map(String::from);
+            self.map.insert(url.to_string(), norm);
+        }
+        self.map.get(url).and_then(|n| n.as_deref())
+    }
+
+    /// [`same_url`]`(a, b)`, given `b_norm = normalized(b)`.
+    fn same(&mut self, a: &str, b: &str, b_norm: Option<&str>) -> bool {
+        a == b || b_norm.is_some_and(|y| self.normalized(a) == Some(y))
+    }
 }
 
 #[derive(Deserialize)]
@@ -171,6 +199,7 @@ impl Analyzer {
             recent: VecDeque::new(),
             summary: SummaryBuilder::default(),
             memo: Memo::default(),
+            urls: UrlCache::default(),
         }
     }
 
@@ -329,8 +358,10 @@ impl Analyzer {
     fn take_preflight(&mut self, e: &Entry) -> Option<Entry> {
         let method = normalize_method(&e.method);
         let origin = e.request_header("origin");
-        let matches = |p: &Entry| -> Option<f64> {
-            if !p.is_preflight() || !same_url(&p.url, &e.url) {
+        let mut urls = std::mem::take(&mut self.urls);
+        let e_norm = urls.normalized(&e.url).map(str::to_string);
+        let mut matches = |p: &Entry| -> Option<f64> {
+            if !p.is_preflight() || !urls.same(&p.url, &e.url, e_norm.as_deref()) {
                 return None;
             }
             let acrm = p.request_header("access-control-request-method").map(str::trim);
@@ -360,6 +391,7 @@ impl Analyzer {
             .enumerate()
             .filter_map(|(i, p)| Some((i, matches(p)?)))
             .min_by(|a, b| a.1.total_cmp(&b.1));
+        self.urls = urls;
         match (best_window, best_recent) {
             (Some((i, dw)), Some((_, dr))) if dw <= dr => self.window[i].take(),
             (_, Some((i, _))) => self.recent.remove(i),
