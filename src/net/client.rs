@@ -38,7 +38,10 @@ enum Conn {
 /// Result of one attempt on one connection.
 enum Attempt {
     Done(WireResponse),
+    /// The connection turned out to be dead before the request was processed.
     Stale(TransportError),
+    /// The server refused the request unprocessed (HTTP/2 GOAWAY with NO_ERROR).
+    Unprocessed(TransportError),
 }
 
 impl HttpTransport {
@@ -137,6 +140,14 @@ impl State {
         match attempt(&mut self.pool, conn, req, target, &ctx).await? {
             Attempt::Done(resp) => Ok(resp),
             Attempt::Stale(err) => Err(err),
+            Attempt::Unprocessed(_) => {
+                // A graceful GOAWAY before our stream: retry once on a new connection.
+                let conn = open(&self.cfg, &mut self.tls, target, &ctx).await?;
+                match attempt(&mut self.pool, conn, req, target, &ctx).await? {
+                    Attempt::Done(resp) => Ok(resp),
+                    Attempt::Stale(err) | Attempt::Unprocessed(err) => Err(err),
+                }
+            }
         }
     }
 }
@@ -175,6 +186,7 @@ async fn attempt(
                 Ok(Attempt::Done(resp))
             }
             Err(H2Error::Stale(e)) => Ok(Attempt::Stale(e)),
+            Err(H2Error::Unprocessed(e)) => Ok(Attempt::Unprocessed(e)),
             Err(H2Error::Fatal(e)) => Err(e),
         },
     }

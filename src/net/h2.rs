@@ -28,6 +28,9 @@ pub(crate) struct H2Conn {
 /// `Stale`: the request never reached the server, so it may be retried on a new connection.
 pub(crate) enum H2Error {
     Stale(TransportError),
+    /// The server said GOAWAY(NO_ERROR) before processing the request: browsers retry it on a
+    /// new connection, and so do we (once).
+    Unprocessed(TransportError),
     Fatal(TransportError),
 }
 
@@ -153,11 +156,25 @@ fn build_request(req: &WireRequest, user_agent: &str) -> Result<Request<Full<Byt
 }
 
 fn stale_or_fatal(e: &hyper::Error, authority: &str) -> H2Error {
-    if e.is_canceled() || e.is_closed() {
+    if graceful_goaway(e) {
+        H2Error::Unprocessed(hyper_error(e, authority))
+    } else if e.is_canceled() || e.is_closed() {
         H2Error::Stale(hyper_error(e, authority))
     } else {
         H2Error::Fatal(hyper_error(e, authority))
     }
+}
+
+/// A GOAWAY with NO_ERROR: the server is shutting the connection down cleanly.
+fn graceful_goaway(e: &hyper::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(h2) = err.downcast_ref::<h2::Error>() {
+            return h2.is_go_away() && h2.reason() == Some(h2::Reason::NO_ERROR);
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// An I/O cause keeps its I/O stage; anything else is an HTTP/2 protocol failure.

@@ -1000,7 +1000,6 @@ fn http2_goaway_instead_of_an_answer() {
 }
 
 #[test]
-#[ignore = "finding (src/net/h2.rs, client.rs): GOAWAY(NO_ERROR, last stream 0) on a fresh HTTP/2 connection is a protocol error ('connection error received: not a result of an error'); browsers retry the unprocessed request on a new connection"]
 fn http2_goaway_before_any_request_then_a_good_connection() {
     // GOAWAY with last-stream-id 0 says no request was processed: browsers retry on a new
     // connection and get the answer, so this must be a verdict, not an error. One server per
