@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer};
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::model::HeaderList;
@@ -113,8 +113,8 @@ struct RawRequest<'a> {
     method: Cow<'a, str>,
     #[serde(borrow)]
     url: Cow<'a, str>,
-    #[serde(borrow, default)]
-    headers: Vec<RawHeader<'a>>,
+    #[serde(default, deserialize_with = "de_headers")]
+    headers: HeaderList,
 }
 
 #[derive(Deserialize)]
@@ -122,8 +122,8 @@ struct RawResponse<'a> {
     status: f64,
     #[serde(borrow, default, rename = "statusText")]
     status_text: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    headers: Vec<RawHeader<'a>>,
+    #[serde(default, deserialize_with = "de_headers")]
+    headers: HeaderList,
     #[serde(borrow, default)]
     content: Option<RawContent<'a>>,
     #[serde(borrow, default, rename = "redirectURL")]
@@ -182,11 +182,28 @@ pub fn parse_entry(json: &[u8], index: usize) -> Result<Entry, serde_json::Error
     Ok(entry)
 }
 
-fn headers(raw: Vec<RawHeader<'_>>) -> HeaderList {
-    raw.into_iter()
-        .filter(|h| !h.name.starts_with(':'))
-        .map(|h| (h.name.into_owned(), h.value.into_owned()))
-        .collect()
+/// A header array read straight into a [`HeaderList`] (HTTP/2 pseudo-headers dropped), without
+/// an intermediate `Vec<RawHeader>`.
+fn de_headers<'de, D: Deserializer<'de>>(d: D) -> Result<HeaderList, D::Error> {
+    struct Headers;
+    impl<'de> Visitor<'de> for Headers {
+        type Value = HeaderList;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HeaderList, A::Error> {
+            let mut out = HeaderList::with_capacity(seq.size_hint().unwrap_or(0).clamp(8, 64));
+            while let Some(h) = seq.next_element::<RawHeader<'de>>()? {
+                if !h.name.starts_with(':') {
+                    out.push((h.name.into_owned(), h.value.into_owned()));
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Headers)
 }
 
 fn body_prefix(content: Option<RawContent<'_>>) -> String {
@@ -220,14 +237,14 @@ fn own(raw: RawEntry<'_>, index: usize) -> Entry {
         pageref: raw.pageref.map(Cow::into_owned),
         method: raw.request.method.into_owned(),
         url: raw.request.url.into_owned(),
-        request_headers: headers(raw.request.headers),
+        request_headers: raw.request.headers,
         status: if raw.response.status.is_finite() {
             raw.response.status as i64
         } else {
             0
         },
         status_text: raw.response.status_text.map(Cow::into_owned).unwrap_or_default(),
-        response_headers: headers(raw.response.headers),
+        response_headers: raw.response.headers,
         body_prefix: body_prefix(raw.response.content),
         redirect_url: raw.response.redirect_url.map(Cow::into_owned).unwrap_or_default(),
         error,

@@ -178,6 +178,16 @@ impl Framer {
                 i = self.string_run(chunk, i, out);
                 continue;
             }
+            if self.scalar {
+                // A number or literal: copy its whole run at once.
+                let run = chunk[i..].iter().take_while(|&&b| is_scalar_byte(b)).count();
+                if run > 0 {
+                    self.push_raw(&chunk[i..i + run]);
+                    i += run;
+                    self.offset += run as u64;
+                    continue;
+                }
+            }
             let b = chunk[i];
             self.structural(b, out)?;
             i += 1;
