@@ -170,8 +170,42 @@ impl Framer {
     }
 
     /// Scan `chunk`, calling `out` for every complete value.
+    ///
+    /// Only validated UTF-8 is framed, in document order, so the first error (structural or UTF-8)
+    /// is the same however the input is split into chunks. A character split across chunks waits in
+    /// `utf8_carry` until it is complete.
     pub fn feed(&mut self, chunk: &[u8], out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
-        self.check_utf8(chunk)?;
+        let mut start = 0;
+        if !self.utf8_carry.is_empty() {
+            let need = utf8_len(self.utf8_carry[0]).saturating_sub(self.utf8_carry.len());
+            let take = need.min(chunk.len());
+            self.utf8_carry.extend_from_slice(&chunk[..take]);
+            if self.utf8_carry.len() < utf8_len(self.utf8_carry[0]) {
+                return Ok(());
+            }
+            if std::str::from_utf8(&self.utf8_carry).is_err() {
+                return Err(self.error("invalid UTF-8"));
+            }
+            let carry = std::mem::take(&mut self.utf8_carry);
+            self.frame(&carry, out)?;
+            start = take;
+        }
+        let rest = &chunk[start..];
+        match std::str::from_utf8(rest) {
+            Ok(_) => self.frame(rest, out),
+            Err(e) => {
+                self.frame(&rest[..e.valid_up_to()], out)?;
+                if e.error_len().is_some() {
+                    return Err(self.error("invalid UTF-8"));
+                }
+                self.utf8_carry.extend_from_slice(&rest[e.valid_up_to()..]);
+                Ok(())
+            }
+        }
+    }
+
+    /// Frame bytes already known to be valid UTF-8.
+    fn frame(&mut self, chunk: &[u8], out: &mut dyn FnMut(Framed<'_>)) -> Result<(), FrameError> {
         let mut i = 0;
         while i < chunk.len() {
             if self.in_string {
@@ -233,37 +267,6 @@ impl Framer {
         FrameError {
             offset: self.offset,
             message: message.to_string(),
-        }
-    }
-
-    /// Reject invalid UTF-8 anywhere (JSON text is UTF-8), carrying a split character over.
-    fn check_utf8(&mut self, chunk: &[u8]) -> Result<(), FrameError> {
-        let mut start = 0;
-        if !self.utf8_carry.is_empty() {
-            let need = utf8_len(self.utf8_carry[0]).saturating_sub(self.utf8_carry.len());
-            let take = need.min(chunk.len());
-            self.utf8_carry.extend_from_slice(&chunk[..take]);
-            start = take;
-            if self.utf8_carry.len() == utf8_len(self.utf8_carry[0]) {
-                if std::str::from_utf8(&self.utf8_carry).is_err() {
-                    return Err(self.error("invalid UTF-8"));
-                }
-                self.utf8_carry.clear();
-            } else {
-                return Ok(());
-            }
-        }
-        match std::str::from_utf8(&chunk[start..]) {
-            Ok(_) => Ok(()),
-            Err(e) if e.error_len().is_none() => {
-                self.utf8_carry
-                    .extend_from_slice(&chunk[start + e.valid_up_to()..]);
-                Ok(())
-            }
-            Err(e) => Err(FrameError {
-                offset: self.offset + (start + e.valid_up_to()) as u64,
-                message: "invalid UTF-8".into(),
-            }),
         }
     }
 
