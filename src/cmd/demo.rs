@@ -176,8 +176,16 @@ fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
         let _ = writeln!(out, "   finding: {} [{}]", f.title, f.id);
     }
     if let Some(fix) = &r.fix {
-        let from = fix.detected_from.as_deref().map(|d| format!(", detected from {}", crate::render::sanitize::escape(d))).unwrap_or_default();
-        let _ = writeln!(out, "   fix: {}{from} (the full snippet is in `check`'s report)", fix.label);
+        let from = fix
+            .detected_from
+            .as_deref()
+            .map(|d| format!(", detected from {}", crate::render::sanitize::escape(d)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "   fix: {}{from} (the full snippet is in `check`'s report)",
+            fix.label
+        );
     }
     if !c.matches_expectation {
         let _ = writeln!(

@@ -20,7 +20,11 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<Exit> {
         _ => read_stdin()?,
     };
     // Pasted URLs often carry tokens (?access_token=…): keep them out of the answer.
-    let text = if args.show_secrets { text } else { cors_doctor_core::redact::redact_query_secrets(&text) };
+    let text = if args.show_secrets {
+        text
+    } else {
+        cors_doctor_core::redact::redact_query_secrets(&text)
+    };
     let exit = explain_text(
         &text,
         args.format,

@@ -40,7 +40,11 @@ fn header(r: &CheckReport, p: Painter, out: &mut String) {
     let q = &r.request;
     // fetch() upper-cases DELETE GET HEAD OPTIONS POST PUT; show what goes on the wire.
     let sent = cors_doctor_core::classify::normalize_method(&q.method);
-    let method = if sent == q.method { sent } else { format!("{sent} (written `{}`)", q.method) };
+    let method = if sent == q.method {
+        sent
+    } else {
+        format!("{sent} (written `{}`)", q.method)
+    };
     let _ = writeln!(
         out,
         "{} {}  from {}  (credentials: {})\n",
@@ -215,26 +219,42 @@ struct Failing {
 
 fn failing_header(r: &CheckReport) -> Option<Failing> {
     let f = first_failure(r)?;
-    let kind = if f.stage == Stage::Preflight { "preflight" } else { "actual" };
+    let kind = if f.stage == Stage::Preflight {
+        "preflight"
+    } else {
+        "actual"
+    };
     // The failing response is the last one of that kind for the failure's URL.
-    let index = r.exchanges.iter().rposition(|e| e.kind == kind && e.request.url == f.url)?;
-    let sent_origin = r.exchanges[index].request.headers.iter().find(|[n, _]| n.eq_ignore_ascii_case("origin"));
+    let index = r
+        .exchanges
+        .iter()
+        .rposition(|e| e.kind == kind && e.request.url == f.url)?;
+    let sent_origin = r.exchanges[index]
+        .request
+        .headers
+        .iter()
+        .find(|[n, _]| n.eq_ignore_ascii_case("origin"));
     let origin = sent_origin.map_or_else(|| r.request.origin.clone(), |[_, v]| v.clone());
     let (header, expected) = match f.code.trim_start_matches("preflight-") {
         c if c.contains("allow-origin") || c == "wildcard-origin-not-allowed" => {
             ("access-control-allow-origin", origin)
         }
         "invalid-allow-credentials" => ("access-control-allow-credentials", "true".into()),
-        "method-not-allowed" | "invalid-allow-methods" => {
-            ("access-control-allow-methods", format!("a list including {}", r.request.method))
-        }
+        "method-not-allowed" | "invalid-allow-methods" => (
+            "access-control-allow-methods",
+            format!("a list including {}", r.request.method),
+        ),
         "header-not-allowed" | "invalid-allow-headers" => (
             "access-control-allow-headers",
             format!("a list including {}", f.hint.clone().unwrap_or_default()),
         ),
         _ => return None,
     };
-    Some(Failing { index, header, expected })
+    Some(Failing {
+        index,
+        header,
+        expected,
+    })
 }
 
 fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &mut String) {
@@ -349,7 +369,12 @@ fn browsers(r: &CheckReport, p: Painter, out: &mut String) {
             .as_ref()
             .map(|f| f.error_name.clone())
             .unwrap_or_default();
-        let line = format!("  {:<9} {} {}", browser_label(engine), p.paint(style, &format!("{word:<10}")), esc(&name));
+        let line = format!(
+            "  {:<9} {} {}",
+            browser_label(engine),
+            p.paint(style, &format!("{word:<10}")),
+            esc(&name)
+        );
         let _ = writeln!(out, "{}", line.trim_end());
         if let Some(f) = &v.failure {
             for line in &f.console {
@@ -422,7 +447,11 @@ fn curl(r: &CheckReport, p: Painter, out: &mut String) {
         return;
     }
     let redacted = commands.iter().any(|c| c.contains("[redacted]"));
-    let note = if redacted { " (secrets redacted: add --show-secrets for runnable commands)" } else { "" };
+    let note = if redacted {
+        " (secrets redacted: add --show-secrets for runnable commands)"
+    } else {
+        ""
+    };
     let _ = writeln!(out, "{}{note}", p.paint(Style::Title, "Reproduce with curl"));
     for line in commands {
         let _ = writeln!(out, "  {}", esc(&line));

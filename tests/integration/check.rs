@@ -297,10 +297,36 @@ fn a_garbage_response_is_a_protocol_error() {
 fn send_actual_sends_a_state_changing_request_exactly_once() {
     // The reflection probe must never repeat a POST: it is probed with a preflight instead.
     let url = lab().url("simple-get-allowed");
-    let count = || lab().requests().iter().filter(|r| r.method == "POST" && r.path == "/simple-get-allowed").count();
+    let count = || {
+        lab()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == "/simple-get-allowed")
+            .count()
+    };
     let before = count();
-    let run = cors_doctor(&["check", &url, "--origin", ORIGIN, "-X", "POST", "--data", "transfer=100", "--send-actual", "--format", "json"]);
+    let run = cors_doctor(&[
+        "check",
+        &url,
+        "--origin",
+        ORIGIN,
+        "-X",
+        "POST",
+        "--data",
+        "transfer=100",
+        "--send-actual",
+        "--format",
+        "json",
+    ]);
     assert_eq!(count() - before, 1, "{}", run.stdout);
-    let probe = run.json()["exchanges"].as_array().unwrap().iter().find(|e| e["kind"] == "probe").cloned();
-    assert_eq!(probe.map(|p| p["request"]["method"].clone()), Some(serde_json::json!("OPTIONS")));
+    let probe = run.json()["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "probe")
+        .cloned();
+    assert_eq!(
+        probe.map(|p| p["request"]["method"].clone()),
+        Some(serde_json::json!("OPTIONS"))
+    );
 }

@@ -110,9 +110,18 @@ mod tests {
 
     #[test]
     fn credential_headers_keep_their_shape() {
-        assert_eq!(redact_header_value("Authorization", "Bearer abc.def"), "Bearer [redacted]");
-        assert_eq!(redact_header_value("Cookie", "sid=123; theme=dark"), "sid=[redacted]; theme=[redacted]");
-        assert_eq!(redact_header_value("Set-Cookie", "sid=123; Path=/; SameSite=Lax"), "sid=[redacted]; Path=/; SameSite=Lax");
+        assert_eq!(
+            redact_header_value("Authorization", "Bearer abc.def"),
+            "Bearer [redacted]"
+        );
+        assert_eq!(
+            redact_header_value("Cookie", "sid=123; theme=dark"),
+            "sid=[redacted]; theme=[redacted]"
+        );
+        assert_eq!(
+            redact_header_value("Set-Cookie", "sid=123; Path=/; SameSite=Lax"),
+            "sid=[redacted]; Path=/; SameSite=Lax"
+        );
         assert_eq!(redact_header_value("Proxy-Authorization", "token"), "[redacted]");
         assert_eq!(redact_header_value("X-Api-Key", "k"), "k");
         assert!(is_secret_header("COOKIE") && !is_secret_header("x-cookie"));
@@ -128,7 +137,10 @@ mod tests {
             redact_query_secrets("Access to fetch at 'https://a.test/?API_KEY=k1' from"),
             "Access to fetch at 'https://a.test/?API_KEY=[redacted]' from"
         );
-        assert_eq!(redact_query_secrets("https://a.test/?tokens=1&keyboard=2"), "https://a.test/?tokens=1&keyboard=2");
+        assert_eq!(
+            redact_query_secrets("https://a.test/?tokens=1&keyboard=2"),
+            "https://a.test/?tokens=1&keyboard=2"
+        );
         assert_eq!(redact_query_secrets("no query here"), "no query here");
     }
 }

@@ -159,7 +159,6 @@ pub(crate) fn parse_origin(raw: &str) -> anyhow::Result<String> {
     Ok(url.origin().ascii_serialization())
 }
 
-
 fn parse_method(raw: &str) -> anyhow::Result<String> {
     if !is_token(raw) {
         bail!("invalid method '{raw}': a method is a single token such as GET or PATCH");

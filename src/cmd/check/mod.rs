@@ -17,10 +17,10 @@ use cors_doctor_core::{Engine, Outcome};
 
 use crate::cli::args::{CheckArgs, Format};
 use crate::cli::exit::Exit;
-use cors_doctor_core::redact::redact_query_secrets;
 use crate::net::{HttpTransport, Transport};
 use crate::render::style::Painter;
 use config::CheckConfig;
+use cors_doctor_core::redact::redact_query_secrets;
 use drive::{Driven, Exchange};
 use report::{CheckReport, Parts};
 
@@ -32,7 +32,13 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     }
     let mut transport = HttpTransport::new(cfg.transport.clone()).context("cannot set up the HTTP client")?;
     let (report, unreachable) = check(&cfg, &mut transport);
-    let redact = |text: String| if cfg.show_secrets { text } else { redact_query_secrets(&text) };
+    let redact = |text: String| {
+        if cfg.show_secrets {
+            text
+        } else {
+            redact_query_secrets(&text)
+        }
+    };
     if let (Some(err), false) = (&unreachable, cfg.format == Format::Json) {
         anyhow::bail!("{}", redact(err.clone()));
     }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use cors_doctor_core::classify::Classification;
 use cors_doctor_core::diagnosis::{Diagnosis, Finding, Role, RootCause, Severity};
 use cors_doctor_core::explain::knowledge::{fill, knowledge};
-use cors_doctor_core::redact::redact_header_value;
 use cors_doctor_core::fixes::{Detection, Fix};
+use cors_doctor_core::redact::redact_header_value;
 use cors_doctor_core::{CorsRequest, Failure, Outcome, Verdict};
 use serde::Serialize;
 
@@ -198,7 +198,10 @@ struct Redactor {
 
 impl Redactor {
     fn pairs(&self, headers: &[(String, String)]) -> Vec<Pair> {
-        headers.iter().map(|(n, v)| [n.clone(), self.value(n, v)]).collect()
+        headers
+            .iter()
+            .map(|(n, v)| [n.clone(), self.value(n, v)])
+            .collect()
     }
 
     fn value(&self, name: &str, value: &str) -> String {
@@ -339,9 +342,16 @@ fn explanation(request: &CorsRequest, verdicts: &[Verdict]) -> Option<Explanatio
 
 fn next_step(request: &CorsRequest, verdicts: &[Verdict]) -> Option<String> {
     let v = verdicts.iter().find(|v| v.outcome == Outcome::Incomplete)?;
-    let preflighted = v.sent.iter().any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight);
+    let preflighted = v
+        .sent
+        .iter()
+        .any(|s| s.kind == cors_doctor_core::ExchangeKind::Preflight);
     let method = cors_doctor_core::classify::normalize_method(&request.method);
-    let passed = if preflighted { "The preflight allows this request, but the" } else { "The" };
+    let passed = if preflighted {
+        "The preflight allows this request, but the"
+    } else {
+        "The"
+    };
     Some(format!(
         "{passed} {method} request itself was not sent because it may change data on the server. Re-run with \
          --send-actual to send it and judge the response too."

@@ -226,13 +226,22 @@ pub(super) fn tainted_hop<'a>(input: &'a Input<'_>) -> Option<&'a crate::model::
 pub(super) fn blocked_on_allow_origin(input: &Input<'_>) -> bool {
     use crate::model::FailureKind::*;
     input.verdicts.iter().filter_map(|v| v.failure.as_ref()).any(|f| {
-        matches!(f.kind, AllowOriginMismatch | MissingAllowOrigin | InvalidAllowOriginValue | MultipleAllowOriginValues)
+        matches!(
+            f.kind,
+            AllowOriginMismatch | MissingAllowOrigin | InvalidAllowOriginValue | MultipleAllowOriginValues
+        )
     })
 }
 
 fn redirect_tainted_origin(input: &Input<'_>) -> Vec<Finding> {
-    let Some(hop) = tainted_hop(input) else { return Vec::new() };
-    let severity = if blocked_on_allow_origin(input) { Severity::Error } else { Severity::Info };
+    let Some(hop) = tainted_hop(input) else {
+        return Vec::new();
+    };
+    let severity = if blocked_on_allow_origin(input) {
+        Severity::Error
+    } else {
+        Severity::Info
+    };
     let f = finding(
         "redirect-tainted-origin",
         severity,
@@ -242,7 +251,10 @@ fn redirect_tainted_origin(input: &Input<'_>) -> Vec<Finding> {
          without credentials). Allowing `null` is unsafe: sandboxed iframes and data: pages send it too.",
         "Call the final URL directly from the frontend, or keep the redirect on the same origin.",
     );
-    vec![with_evidence(f, [format!("{} {} was sent with Origin: null", hop.method, hop.url)])]
+    vec![with_evidence(
+        f,
+        [format!("{} {} was sent with Origin: null", hop.method, hop.url)],
+    )]
 }
 
 /// How an ACAO value nearly matches the origin, if it does.

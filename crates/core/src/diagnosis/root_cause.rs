@@ -12,7 +12,9 @@ pub(super) fn find(input: &Input<'_>) -> Option<RootCause> {
     if !input.verdicts.iter().any(|v| v.outcome == Outcome::Blocked) {
         return None;
     }
-    preflight_cause(input).or_else(|| taint_cause(input)).or_else(|| actual_cause(input))
+    preflight_cause(input)
+        .or_else(|| taint_cause(input))
+        .or_else(|| actual_cause(input))
 }
 
 /// A redirect tainted the origin and the final server did not allow `null`.
