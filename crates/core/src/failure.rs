@@ -65,6 +65,16 @@ impl FailureKind {
         }
     }
 
+    /// The stable code at a stage: CORS-check kinds on a preflight are prefixed `preflight-`
+    /// (`preflight-missing-allow-origin`); every other kind's code is its base.
+    pub fn code_at(self, stage: Stage) -> String {
+        if stage == Stage::Preflight && self.is_cors_check() {
+            format!("preflight-{}", self.code_base())
+        } else {
+            self.code_base().to_owned()
+        }
+    }
+
     /// Whether this kind is an outcome of the CORS check (ACAO/ACAC).
     pub fn is_cors_check(self) -> bool {
         use FailureKind::*;
@@ -113,11 +123,7 @@ const CR_XHR: &str = " The credentials mode of requests initiated by the XMLHttp
 impl Failure {
     /// Stable kebab-case code, e.g. `preflight-missing-allow-origin`, `method-not-allowed`.
     pub fn code(&self) -> String {
-        if self.stage == Stage::Preflight && self.kind.is_cors_check() {
-            format!("preflight-{}", self.kind.code_base())
-        } else {
-            self.kind.code_base().to_owned()
-        }
+        self.kind.code_at(self.stage)
     }
 
     /// The engine's own name for the failure.

@@ -3,42 +3,13 @@
 //! the `cors-doctor check` command that reproduces the request.
 
 use super::knowledge::{fill, knowledge, knowledge_for_code};
-use super::{is_cors_check, Explained, Hit};
+use super::{Explained, Hit};
 use crate::model::{Engine, FailureKind, Stage};
 
 /// The stable kebab-case code for a kind at a stage: the CORS-check kinds on a preflight are
 /// prefixed `preflight-` (`preflight-missing-allow-origin`), as `Failure::code()` does.
 pub fn code_for(kind: FailureKind, stage: Stage) -> String {
-    use FailureKind::*;
-    let base = match kind {
-        MissingAllowOrigin => "missing-allow-origin",
-        MultipleAllowOriginValues => "multiple-allow-origin-values",
-        InvalidAllowOriginValue => "invalid-allow-origin-value",
-        AllowOriginMismatch => "allow-origin-mismatch",
-        WildcardOriginNotAllowed => "wildcard-origin-not-allowed",
-        InvalidAllowCredentials => "invalid-allow-credentials",
-        PreflightInvalidStatus => "preflight-invalid-status",
-        PreflightDisallowedRedirect => "preflight-disallowed-redirect",
-        InvalidAllowMethods => "invalid-allow-methods",
-        InvalidAllowHeaders => "invalid-allow-headers",
-        MethodNotAllowed => "method-not-allowed",
-        HeaderNotAllowed => "header-not-allowed",
-        RedirectContainsCredentials => "redirect-contains-credentials",
-        RedirectModeError => "redirect-mode-error",
-        TooManyRedirects => "too-many-redirects",
-        RedirectUnsafeScheme => "redirect-unsafe-scheme",
-        InvalidRedirect => "invalid-redirect",
-        DisallowedByMode => "disallowed-by-mode",
-        CorsDisabledScheme => "cors-disabled-scheme",
-        InvalidResponseHeader => "invalid-response-header",
-        RequestRejected => "request-rejected",
-        Network => "network-error",
-    };
-    if stage == Stage::Preflight && is_cors_check(kind) {
-        format!("preflight-{base}")
-    } else {
-        base.to_string()
-    }
+    kind.code_at(stage)
 }
 
 /// MDN's CORS error page slug for a kind (Firefox's reason names; DevTools keeps the historic

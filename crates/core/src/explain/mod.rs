@@ -430,15 +430,7 @@ fn drop_webkit_echoes(hits: Vec<Hit>) -> Vec<Hit> {
 }
 
 pub(crate) fn is_cors_check(kind: FailureKind) -> bool {
-    matches!(
-        kind,
-        FailureKind::MissingAllowOrigin
-            | FailureKind::MultipleAllowOriginValues
-            | FailureKind::InvalidAllowOriginValue
-            | FailureKind::AllowOriginMismatch
-            | FailureKind::WildcardOriginNotAllowed
-            | FailureKind::InvalidAllowCredentials
-    )
+    kind.is_cors_check()
 }
 
 fn dedup(hits: Vec<Hit>, fetch_seen: bool) -> Vec<Explained> {
