@@ -67,6 +67,19 @@ pub(crate) enum BrowserArg {
     All,
 }
 
+impl BrowserArg {
+    /// The engines this choice models, in report order.
+    pub(crate) fn engines(self) -> Vec<cors_doctor_core::Engine> {
+        use cors_doctor_core::Engine;
+        match self {
+            BrowserArg::Chromium => vec![Engine::Chromium],
+            BrowserArg::Firefox => vec![Engine::Firefox],
+            BrowserArg::Webkit => vec![Engine::Webkit],
+            BrowserArg::All => Engine::BROWSERS.to_vec(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(after_help = "EXAMPLES:\n  \
 cors-doctor check https://api.example.com/items --origin https://app.example.com\n  \

@@ -21,7 +21,7 @@ use cors_doctor_core::origin::Origin;
 use cors_doctor_core::{Engine, Outcome};
 use serde::Serialize;
 
-use crate::cli::args::{BrowserArg, Format, HarArgs};
+use crate::cli::args::{Format, HarArgs};
 use crate::cli::exit::Exit;
 use crate::cmd::check::drive::credentials_name;
 use crate::cmd::check::report::{FailureOut, FindingOut, FixOut, VerdictOut};
@@ -48,7 +48,7 @@ pub(crate) fn run(args: &HarArgs) -> anyhow::Result<Exit> {
     };
     let cfg = HarConfig {
         origin,
-        engines: engines(args.browser),
+        engines: args.browser.engines(),
         format: args.format,
         show_secrets: args.show_secrets,
     };
@@ -76,15 +76,6 @@ pub(crate) struct HarConfig {
     pub(crate) engines: Vec<Engine>,
     pub(crate) format: Format,
     pub(crate) show_secrets: bool,
-}
-
-fn engines(b: BrowserArg) -> Vec<Engine> {
-    match b {
-        BrowserArg::Chromium => vec![Engine::Chromium],
-        BrowserArg::Firefox => vec![Engine::Firefox],
-        BrowserArg::Webkit => vec![Engine::Webkit],
-        BrowserArg::All => Engine::BROWSERS.to_vec(),
-    }
 }
 
 /// The input, decompressed when it starts with the gzip magic bytes.

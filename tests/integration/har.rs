@@ -3,13 +3,12 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use cors_doctor_lab::catalogue;
 use serde_json::Value;
 
-use crate::support::{cors_doctor, lab, Run, ORIGIN};
+use crate::support::{cors_doctor, cors_doctor_stdin, lab, Run, ORIGIN};
 
 fn fixture(name: &str) -> String {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "har", name]
@@ -25,27 +24,9 @@ fn har(args: &[&str]) -> Run {
 }
 
 fn har_stdin(input: &[u8], args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cors-doctor"))
-        .arg("har")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run cors-doctor");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("writer");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut all = vec!["har"];
+    all.extend_from_slice(args);
+    cors_doctor_stdin(&all, input)
 }
 
 fn schema() -> &'static jsonschema::Validator {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use cors_doctor_core::http::is_token;
 use cors_doctor_core::{CorsRequest, Credentials, Engine, Initiator, RedirectMode};
 
-use crate::cli::args::{BrowserArg, CheckArgs, CredentialsArg, Format, RedirectArg};
+use crate::cli::args::{CheckArgs, CredentialsArg, Format, RedirectArg};
 use crate::net::TransportConfig;
 
 /// Everything `check` needs, validated.
@@ -85,7 +85,7 @@ impl CheckConfig {
         Ok(CheckConfig {
             request,
             body,
-            engines: engines(args.browser),
+            engines: args.browser.engines(),
             send_actual: args.send_actual,
             stack: args.stack.clone(),
             format: args.format,
@@ -256,15 +256,6 @@ fn redirect(r: RedirectArg) -> RedirectMode {
         RedirectArg::Follow => RedirectMode::Follow,
         RedirectArg::Error => RedirectMode::Error,
         RedirectArg::Manual => RedirectMode::Manual,
-    }
-}
-
-fn engines(b: BrowserArg) -> Vec<Engine> {
-    match b {
-        BrowserArg::Chromium => vec![Engine::Chromium],
-        BrowserArg::Firefox => vec![Engine::Firefox],
-        BrowserArg::Webkit => vec![Engine::Webkit],
-        BrowserArg::All => Engine::BROWSERS.to_vec(),
     }
 }
 
