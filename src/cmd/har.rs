@@ -79,8 +79,8 @@ pub(crate) struct HarConfig {
 }
 
 /// The input, decompressed when it starts with the gzip magic bytes.
-fn open(path: &Path) -> io::Result<Box<dyn Read>> {
-    let raw: Box<dyn Read> = if path.as_os_str() == "-" {
+fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
         Box::new(File::open(path)?)
@@ -129,9 +129,31 @@ pub(crate) struct RunOutcome {
     pub(crate) failures: u64,
 }
 
+/// Entries handed from the reader thread to the analysis at a time.
+const BATCH: usize = 128;
+/// Batches in flight between the two threads (bounds memory: about `BATCH * DEPTH` entries).
+const DEPTH: usize = 4;
+
+/// What the reader thread hands over, in document order.
+enum Item {
+    Entry(har::Entry),
+    Skipped {
+        index: usize,
+        offset: u64,
+        reason: String,
+    },
+    Pages(Vec<u8>),
+    Creator(Vec<u8>),
+    /// The input is unreadable from here on.
+    Fatal(String),
+}
+
 /// Stream `input` through the analysis and write the report in `cfg.format` to `out`.
+///
+/// Two threads: the reader reads, frames and parses entries (the byte-bound work); this thread
+/// pairs, judges and writes. A bounded channel of entry batches keeps memory flat.
 pub(crate) fn analyze(
-    mut input: impl Read,
+    input: impl Read + Send,
     cfg: &HarConfig,
     out: &mut dyn Write,
     warn: &mut dyn FnMut(&str),
@@ -142,68 +164,116 @@ pub(crate) fn analyze(
         engines: cfg.engines.clone(),
     });
     let mut sink = Sink::new(cfg, out);
-    let mut framer = Framer::new();
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(RunError::Input(format!("{e} (after byte {})", framer.offset()))),
-        };
-        let mut handle = |f: Framed<'_>| on_framed(f, &mut analyzer, &mut sink, warn);
-        framer
-            .feed(&buf[..n], &mut handle)
-            .map_err(|e| RunError::Input(e.to_string()))?;
-        sink.check()?;
-    }
-    let mut handle = |f: Framed<'_>| on_framed(f, &mut analyzer, &mut sink, warn);
-    framer
-        .finish(&mut handle)
-        .map_err(|e| RunError::Input(e.to_string()))?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(DEPTH);
+    let fatal = std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new().name("har-reader".into());
+        if let Err(e) = reader.spawn_scoped(scope, move || read_entries(input, &tx)) {
+            return Err(RunError::Input(format!("cannot start the reader thread: {e}")));
+        }
+        for batch in rx {
+            for item in batch {
+                match item {
+                    Item::Entry(entry) => analyzer.push(entry, &mut |a| sink.request(a)),
+                    Item::Skipped {
+                        index,
+                        offset,
+                        reason,
+                    } => {
+                        warn(&format!("entry {index} (byte {offset}) skipped: {reason}"));
+                        analyzer.skip(index, offset, reason);
+                    }
+                    Item::Pages(json) => analyzer.set_pages(&json),
+                    Item::Creator(json) => analyzer.set_creator(&json),
+                    Item::Fatal(e) => return Err(RunError::Input(e)),
+                }
+            }
+            // Dropping `rx` on return stops the reader at its next send.
+            sink.check()?;
+        }
+        Ok(())
+    });
+    fatal?;
     let recorder = analyzer.recorder();
     let (summary, skipped) = analyzer.finish(&mut |a| sink.request(a));
     sink.check()?;
     sink.finish(summary, skipped, recorder, painter)
 }
 
-fn on_framed(f: Framed<'_>, analyzer: &mut Analyzer, sink: &mut Sink<'_>, warn: &mut dyn FnMut(&str)) {
+/// The reader thread: read, frame and parse, sending entries in batches until the end of the
+/// input, the first fatal error, or the analysis hanging up.
+fn read_entries(mut input: impl Read, tx: &std::sync::mpsc::SyncSender<Vec<Item>>) {
+    let mut framer = Framer::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut batch = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Item>| {
+        tx.send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
+            .is_ok()
+    };
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                batch.push(Item::Fatal(format!("{e} (after byte {})", framer.offset())));
+                flush(&mut batch);
+                return;
+            }
+        };
+        let fed = framer.feed(&buf[..n], &mut |f| batch.push(item_of(f)));
+        if let Err(e) = fed {
+            batch.push(Item::Fatal(e.to_string()));
+            flush(&mut batch);
+            return;
+        }
+        if batch.len() >= BATCH && !flush(&mut batch) {
+            return;
+        }
+    }
+    if let Err(e) = framer.finish(&mut |f| batch.push(item_of(f))) {
+        batch.push(Item::Fatal(e.to_string()));
+    }
+    flush(&mut batch);
+}
+
+/// Parse one framed value into what the analysis takes.
+fn item_of(f: Framed<'_>) -> Item {
     match f {
         Framed::Value {
             part: Part::Entry(index),
             offset,
             json,
         } => match har::parse_entry(json, index) {
-            Ok(entry) => analyzer.push(entry, &mut |a| sink.request(a)),
-            Err(e) => {
-                let reason = format!("malformed entry: {}", entry_error(&e, json));
-                warn(&format!("entry {index} (byte {offset}) skipped: {reason}"));
-                analyzer.skip(index, offset, reason);
-            }
+            Ok(entry) => Item::Entry(entry),
+            Err(e) => Item::Skipped {
+                index,
+                offset,
+                reason: format!("malformed entry: {}", entry_error(&e)),
+            },
         },
         Framed::Value {
             part: Part::Pages,
             json,
             ..
-        } => analyzer.set_pages(json),
+        } => Item::Pages(json.to_vec()),
         Framed::Value {
             part: Part::Creator | Part::Browser,
             json,
             ..
-        } => analyzer.set_creator(json),
-        Framed::Oversize { index, offset } => {
-            let reason = format!(
+        } => Item::Creator(json.to_vec()),
+        Framed::Oversize { index, offset } => Item::Skipped {
+            index,
+            offset,
+            reason: format!(
                 "larger than {} MiB after truncating long strings",
                 har::frame::MAX_ENTRY >> 20
-            );
-            warn(&format!("entry {index} (byte {offset}) skipped: {reason}"));
-            analyzer.skip(index, offset, reason);
-        }
+            ),
+        },
     }
 }
 
 /// serde_json's message without its line/column (relative to the entry, not the file).
-fn entry_error(e: &serde_json::Error, _json: &[u8]) -> String {
+fn entry_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
