@@ -23,7 +23,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<Exit> {
     let text = if args.show_secrets {
         text
     } else {
-        cors_doctor_core::redact::redact_query_secrets(&text)
+        cors_doctor_core::redact::redact_query_secrets(&text).into_owned()
     };
     let exit = explain_text(
         &text,

@@ -135,6 +135,8 @@ const BATCH: usize = 128;
 const DEPTH: usize = 4;
 
 /// What the reader thread hands over, in document order.
+// Nearly every item is an entry: boxing it would add an allocation per entry for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Item {
     Entry(har::Entry),
     Skipped {
@@ -322,7 +324,7 @@ impl Redact {
         if self.show {
             text.to_string()
         } else {
-            redact_query_secrets(text)
+            redact_query_secrets(text).into_owned()
         }
     }
 
@@ -453,6 +455,8 @@ struct Sink<'a> {
     groups: Vec<Group>,
     group_keys: BTreeMap<String, usize>,
     groups_dropped: u64,
+    /// One JSON record, reused.
+    buf: Vec<u8>,
 }
 
 impl<'a> Sink<'a> {
@@ -466,6 +470,7 @@ impl<'a> Sink<'a> {
             groups: Vec::new(),
             group_keys: BTreeMap::new(),
             groups_dropped: 0,
+            buf: Vec::with_capacity(8 * 1024),
         };
         if cfg.format == Format::Json {
             let head = format!("{{\n\"schema\": \"{SCHEMA}\",\n\"requests\": [");
@@ -495,14 +500,16 @@ impl<'a> Sink<'a> {
         }
         if self.cfg.format == Format::Json {
             let rec = request_out(&a, self.cfg.show_secrets);
-            let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
+            // Serialize into a buffer (static dispatch per fragment), then one write.
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.clear();
+            buf.extend_from_slice(if self.first { b"\n" } else { b",\n" });
             self.first = false;
-            self.write(sep);
-            if self.error.is_none() {
-                if let Err(e) = write_json(&mut *self.out, &rec) {
-                    self.error = Some(e);
-                }
+            if let Err(e) = write_json(&mut buf, &rec) {
+                self.error.get_or_insert(e);
             }
+            self.write(&buf);
+            self.buf = buf;
             return;
         }
         let interesting = a.status_kind != Status::Allowed
@@ -584,7 +591,7 @@ struct SafeFormatter;
 impl serde_json::ser::Formatter for SafeFormatter {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
         // C1 controls are encoded C2 80–C2 9F, the bidi controls E2 80 AA–AE and E2 81 A6–A9.
-        if !fragment.bytes().any(|b| b == 0xC2 || b == 0xE2) {
+        if memchr::memchr2(0xC2, 0xE2, fragment.as_bytes()).is_none() {
             return writer.write_all(fragment.as_bytes());
         }
         let mut start = 0;
@@ -599,7 +606,7 @@ impl serde_json::ser::Formatter for SafeFormatter {
     }
 }
 
-fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+fn write_json<W: Write + ?Sized>(out: &mut W, value: &impl Serialize) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, SafeFormatter);
     value.serialize(&mut ser).map_err(io::Error::from)
 }

@@ -4,6 +4,8 @@
 //! Contract: redacted output keeps what helps diagnosis — the auth scheme, cookie names and
 //! attributes, parameter names — and replaces only the secret values with `[redacted]`.
 
+use std::borrow::Cow;
+
 /// Header names whose values are credentials.
 pub const SECRET_HEADERS: &[&str] = &["cookie", "authorization", "proxy-authorization", "set-cookie"];
 
@@ -67,41 +69,65 @@ const SECRET_PARAMS: &[&str] = &[
     "code",
 ];
 
+/// Longest parameter name looked at: every secret name is shorter.
+const MAX_PARAM_NAME: usize = 32;
+
 /// Replace the values of secret query parameters (`?token=…`, `&api_key=…`) anywhere in `text`.
-pub fn redact_query_secrets(text: &str) -> String {
+///
+/// Linear in `text` (a parameter name is looked for within [`MAX_PARAM_NAME`] bytes of its
+/// separator) and allocation-free when nothing needs redacting.
+pub fn redact_query_secrets(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
+    let mut out = String::new();
     let mut copied = 0;
+    let mut i = 0;
     while i < bytes.len() {
-        if matches!(bytes[i], b'?' | b'&' | b';') {
-            let rest = &text[i + 1..];
-            let name_len = rest
-                .find('=')
-                .filter(|&n| n <= 32 && !rest[..n].contains(['&', ' ', '?', '#']));
-            if let Some(n) = name_len {
-                let name = &rest[..n];
-                if SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
-                    let value_start = i + 1 + n + 1;
-                    let value_len = text[value_start..]
-                        .find(|c: char| {
-                            matches!(c, '&' | '#' | '\'' | '"' | '<' | '>' | ')') || c.is_whitespace()
-                        })
-                        .unwrap_or(text.len() - value_start);
-                    if value_len > 0 {
-                        out.push_str(&text[copied..value_start]);
-                        out.push_str("[redacted]");
-                        copied = value_start + value_len;
-                        i = copied;
-                        continue;
-                    }
-                }
-            }
+        if !matches!(bytes[i], b'?' | b'&' | b';') {
+            i += 1;
+            continue;
         }
-        i += 1;
+        let Some(value_start) = secret_value_start(bytes, i + 1) else {
+            i += 1;
+            continue;
+        };
+        let value_len = bytes[value_start..]
+            .iter()
+            .position(|&b| ends_value(b))
+            .unwrap_or(bytes.len() - value_start);
+        if value_len == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[copied..value_start]);
+        out.push_str("[redacted]");
+        copied = value_start + value_len;
+        i = copied;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
     }
     out.push_str(&text[copied..]);
-    out
+    Cow::Owned(out)
+}
+
+/// When `bytes[from..]` starts with `name=` and `name` is a secret parameter: where its value starts.
+fn secret_value_start(bytes: &[u8], from: usize) -> Option<usize> {
+    let window = &bytes[from..bytes.len().min(from + MAX_PARAM_NAME + 1)];
+    let n = window
+        .iter()
+        .position(|&b| matches!(b, b'=' | b'&' | b' ' | b'?' | b'#'))
+        .filter(|&n| window[n] == b'=')?;
+    let name = &window[..n];
+    SECRET_PARAMS
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s.as_bytes()))
+        .then_some(from + n + 1)
+}
+
+/// A byte that ends a parameter value in URLs and in prose around them (ASCII only: a
+/// multi-byte character never ends one, so every cut is on a character boundary).
+fn ends_value(b: u8) -> bool {
+    matches!(b, b'&' | b'#' | b'\'' | b'"' | b'<' | b'>' | b')') || b.is_ascii_whitespace() || b == 0x0b
 }
 
 #[cfg(test)]
@@ -142,5 +168,23 @@ mod tests {
             "https://a.test/?tokens=1&keyboard=2"
         );
         assert_eq!(redact_query_secrets("no query here"), "no query here");
+    }
+
+    #[test]
+    fn query_redaction_borrows_when_clean_and_stays_linear() {
+        assert!(matches!(
+            redact_query_secrets("https://a.test/?page=2"),
+            Cow::Borrowed(_)
+        ));
+        // Many separators with no `=` after them: once quadratic (each looked to the end).
+        let long = ";".repeat(200_000);
+        assert!(matches!(redact_query_secrets(&long), Cow::Borrowed(_)));
+        let tail = format!("{long}?token=x");
+        assert!(redact_query_secrets(&tail).ends_with("?token=[redacted]"));
+        // A value ends at ASCII delimiters only; multi-byte text inside it is redacted whole.
+        assert_eq!(redact_query_secrets("?sig=é€x y"), "?sig=[redacted] y");
+        assert_eq!(redact_query_secrets("?sig=&code=1"), "?sig=&code=[redacted]");
+        let name_too_long = format!("?{}=1", "a".repeat(40));
+        assert_eq!(redact_query_secrets(&name_too_long), name_too_long);
     }
 }

@@ -25,7 +25,10 @@ fn redact_url(url: &str) -> (String, Vec<String>) {
     }
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
     forms.dedup();
-    (cors_doctor_core::redact::redact_query_secrets(&shown), forms)
+    (
+        cors_doctor_core::redact::redact_query_secrets(&shown).into_owned(),
+        forms,
+    )
 }
 
 #[derive(Debug, Serialize)]

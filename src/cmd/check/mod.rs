@@ -36,7 +36,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
         if cfg.show_secrets {
             text
         } else {
-            redact_query_secrets(&text)
+            redact_query_secrets(&text).into_owned()
         }
     };
     if let (Some(err), false) = (&unreachable, cfg.format == Format::Json) {

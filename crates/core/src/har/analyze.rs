@@ -19,7 +19,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::entry::Entry;
-use super::request::{self, CredentialsBasis, OriginSource};
+use super::request::{self, CredentialsBasis, OriginSource, UrlCache, UrlFacts};
 use super::summary::{Skipped, Summary, SummaryBuilder};
 use crate::classify::{classify, normalize_method};
 use crate::diagnosis::{self, Diagnosis, Finding, Input, Observation, Role, Severity};
@@ -147,33 +147,6 @@ pub struct Analyzer {
     urls: UrlCache,
 }
 
-/// URL string → its parsed serialization (`None`: unparsable), bounded: pairing compares every
-/// request with every preflight in the window, and parsing dominated that.
-#[derive(Debug, Default)]
-struct UrlCache {
-    map: HashMap<String, Option<String>>,
-}
-
-const URL_CACHE_MAX: usize = 4096;
-
-impl UrlCache {
-    fn normalized(&mut self, url: &str) -> Option<&str> {
-        if !self.map.contains_key(url) {
-            if self.map.len() >= URL_CACHE_MAX {
-                self.map.clear();
-            }
-            let norm = Url::parse(url).ok().map(String::from);
-            self.map.insert(url.to_string(), norm);
-        }
-        self.map.get(url).and_then(|n| n.as_deref())
-    }
-
-    /// [`same_url`]`(a, b)`, given `b_norm = normalized(b)`.
-    fn same(&mut self, a: &str, b: &str, b_norm: Option<&str>) -> bool {
-        a == b || b_norm.is_some_and(|y| self.normalized(a) == Some(y))
-    }
-}
-
 #[derive(Deserialize)]
 struct RawPage {
     #[serde(default)]
@@ -267,7 +240,7 @@ impl Analyzer {
             self.process_front(out);
         }
         while let Some(p) = self.recent.pop_front() {
-            self.summary.unpaired_preflight(&p);
+            self.unpaired(&p);
         }
         self.summary.finish()
     }
@@ -280,7 +253,7 @@ impl Analyzer {
             self.recent.push_back(entry);
             if self.recent.len() > RECENT_PREFLIGHTS {
                 let old = self.recent.pop_front().expect("non-empty");
-                self.summary.unpaired_preflight(&old);
+                self.unpaired(&old);
             }
             return;
         }
@@ -288,17 +261,18 @@ impl Analyzer {
             self.summary.other("not-cors");
             return;
         }
-        let preflight = self.take_preflight(&entry);
+        let facts = self.urls.facts(&entry.url);
+        let preflight = self.take_preflight(&entry, &facts);
         let Some((origin, source)) = self.origin_of(&entry, preflight.as_ref()) else {
             if let Some(p) = &preflight {
-                self.summary.unpaired_preflight(p);
+                self.unpaired(p);
             }
             self.summary.other("unknown-origin");
             return;
         };
-        if request::same_origin(&origin, &entry.url) {
+        if facts.same_origin_as(self.urls.page_origin(&origin)) {
             if let Some(p) = &preflight {
-                self.summary.unpaired_preflight(p);
+                self.unpaired(p);
             }
             self.summary.other("same-origin");
             return;
@@ -306,6 +280,7 @@ impl Analyzer {
         let hops = self.take_hops(&entry);
         let analyzed = judge(
             &entry,
+            &facts,
             preflight.as_ref(),
             &hops,
             origin,
@@ -315,11 +290,12 @@ impl Analyzer {
             &mut self.memo,
         );
         if let Some(p) = &preflight {
+            let template = &self.urls.facts(&p.url).template;
             self.summary
-                .preflight(p, &analyzed.origin, &normalize_method(&entry.method));
+                .preflight(p, template, &analyzed.origin, &normalize_method(&entry.method));
         }
         self.summary.request(
-            &entry.url,
+            &facts.template,
             &entry.method,
             preflight.is_some(),
             analyzed.failure_kind.as_deref(),
@@ -331,6 +307,12 @@ impl Analyzer {
             Status::NetworkError => self.summary.s.network_errors += 1,
         }
         out(analyzed);
+    }
+
+    /// Count a preflight no request claimed.
+    fn unpaired(&mut self, p: &Entry) {
+        let facts = self.urls.facts(&p.url);
+        self.summary.unpaired_preflight(p, &facts.template);
     }
 
     /// The page origin: the entry's Origin header, the preflight's, `--origin`, the page, the Referer.
@@ -355,13 +337,12 @@ impl Analyzer {
     }
 
     /// Find and remove the preflight for `e`: same URL, ACRM = method, same Origin, nearest in time.
-    fn take_preflight(&mut self, e: &Entry) -> Option<Entry> {
+    fn take_preflight(&mut self, e: &Entry, facts: &UrlFacts) -> Option<Entry> {
         let method = normalize_method(&e.method);
         let origin = e.request_header("origin");
         let mut urls = std::mem::take(&mut self.urls);
-        let e_norm = urls.normalized(&e.url).map(str::to_string);
         let mut matches = |p: &Entry| -> Option<f64> {
-            if !p.is_preflight() || !urls.same(&p.url, &e.url, e_norm.as_deref()) {
+            if !p.is_preflight() || !same_url_as(&mut urls, &p.url, &e.url, facts) {
                 return None;
             }
             let acrm = p.request_header("access-control-request-method").map(str::trim);
@@ -427,6 +408,11 @@ impl Analyzer {
         }
         hops
     }
+}
+
+/// Whether URL string `a` names the same URL as `b`, whose facts are `b_facts`.
+fn same_url_as(urls: &mut UrlCache, a: &str, b: &str, b_facts: &UrlFacts) -> bool {
+    a == b || (b_facts.normalized.is_some() && urls.facts(a).normalized == b_facts.normalized)
 }
 
 fn location(e: &Entry) -> Option<String> {
@@ -634,8 +620,11 @@ impl Core {
         if old == url {
             return self;
         }
+        let finder = memchr::memmem::Finder::new(old.as_bytes());
         let fix = |s: &mut String| {
-            if s.contains(old.as_str()) {
+            if *s == old {
+                url.clone_into(s);
+            } else if finder.find(s.as_bytes()).is_some() {
                 *s = s.replace(old.as_str(), url);
             }
         };
@@ -722,6 +711,7 @@ fn hash_response(h: &mut impl Hasher, e: &Entry) {
 /// The memo key, or `None` when the judgement may depend on the URL itself (redirects).
 fn memo_key(
     req: &CorsRequest,
+    url_origin: Option<&str>,
     e: &Entry,
     preflight: Option<&Entry>,
     hops: &[Entry],
@@ -733,7 +723,7 @@ fn memo_key(
         return None;
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    request::url_origin(&req.url).hash(&mut h);
+    url_origin.hash(&mut h);
     (
         &req.origin,
         &req.method,
@@ -848,6 +838,7 @@ fn input_of<'a>(req: &'a CorsRequest, log: &'a [Replayed], verdicts: &'a [Verdic
 #[allow(clippy::too_many_arguments)]
 fn judge(
     e: &Entry,
+    facts: &UrlFacts,
     preflight: Option<&Entry>,
     hops: &[Entry],
     origin: String,
@@ -879,7 +870,15 @@ fn judge(
     };
     // What the browser recorded at the end of the chain (the last redirect hop, if any).
     let last = hops.last().unwrap_or(e);
-    let key = memo_key(&req, e, preflight, hops, recorder, engines);
+    let key = memo_key(
+        &req,
+        facts.origin.as_deref(),
+        e,
+        preflight,
+        hops,
+        recorder,
+        engines,
+    );
     let mut core = match key.and_then(|k| memo.cores.get(&k)) {
         Some(c) => c.clone().for_url(&e.url),
         None => {

@@ -7,9 +7,13 @@
 //! headers and wins. Sanitized exports drop Cookie and Authorization, so their absence is never
 //! taken as proof that no credentials were sent.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use url::Url;
 
 use super::entry::Entry;
+use super::summary::template_of;
 use crate::classify::{header_verdict, HeaderVerdict};
 use crate::model::{Credentials, Engine, HeaderList, Initiator};
 use crate::origin::Origin;
@@ -54,6 +58,97 @@ pub enum CredentialsBasis {
     NotRecorded,
     /// Nothing recorded, but only `include` explains the failure the browser recorded.
     InferredFromFailure,
+}
+
+/// What the analysis reads from one URL string, from a single parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlFacts {
+    /// The URL as the URL Standard serializes it (`None`: unparsable).
+    pub normalized: Option<String>,
+    /// Its serialized origin, `null` when opaque (`None`: unparsable).
+    pub origin: Option<String>,
+    /// Whether that origin is a tuple origin (only those can be same-origin with anything).
+    pub tuple_origin: bool,
+    /// API origin and templated path, for the summary (see [`path_template`](super::summary::path_template)).
+    pub template: (String, String),
+}
+
+impl UrlFacts {
+    /// Parse `url` once.
+    pub fn of(url: &str) -> UrlFacts {
+        let Ok(u) = Url::parse(url) else {
+            return UrlFacts {
+                normalized: None,
+                origin: None,
+                tuple_origin: false,
+                template: super::summary::invalid_template(url),
+            };
+        };
+        let origin = Origin::of_url(&u);
+        UrlFacts {
+            template: template_of(&u),
+            tuple_origin: !origin.is_opaque(),
+            origin: Some(origin.serialize()),
+            normalized: Some(String::from(u)),
+        }
+    }
+
+    /// Whether the page origin `page` (already normalized, see [`UrlCache::page_origin`]) is
+    /// same-origin with this URL.
+    pub fn same_origin_as(&self, page: Option<&str>) -> bool {
+        self.tuple_origin && page.is_some() && self.origin.as_deref() == page
+    }
+}
+
+/// URL string → its [`UrlFacts`], and page origin → its normalized serialization; bounded.
+/// Pairing compares every request with every preflight in the window, and the summary, the memo
+/// and the same-origin test all read the same URL: parsing dominated before this.
+#[derive(Debug, Default)]
+pub struct UrlCache {
+    urls: HashMap<String, Rc<UrlFacts>>,
+    pages: HashMap<String, Option<String>>,
+}
+
+/// Entries kept in each map of a [`UrlCache`] before it starts over.
+const URL_CACHE_MAX: usize = 4096;
+
+impl UrlCache {
+    /// The facts of `url`.
+    pub fn facts(&mut self, url: &str) -> Rc<UrlFacts> {
+        if let Some(f) = self.urls.get(url) {
+            return Rc::clone(f);
+        }
+        if self.urls.len() >= URL_CACHE_MAX {
+            self.urls.clear();
+        }
+        let f = Rc::new(UrlFacts::of(url));
+        self.urls.insert(url.to_string(), Rc::clone(&f));
+        f
+    }
+
+    /// A page origin as recorded (an Origin header value, `--origin`…), serialized as a tuple
+    /// origin; `None` when it is opaque or does not parse.
+    pub fn page_origin(&mut self, origin: &str) -> Option<&str> {
+        if !self.pages.contains_key(origin) {
+            if self.pages.len() >= URL_CACHE_MAX {
+                self.pages.clear();
+            }
+            let norm = Origin::parse(origin)
+                .ok()
+                .filter(|o| !o.is_opaque())
+                .map(|o| o.serialize());
+            self.pages.insert(origin.to_string(), norm);
+        }
+        self.pages.get(origin).and_then(|o| o.as_deref())
+    }
+
+    /// Whether two URL strings name the same URL once parsed.
+    pub fn same_url(&mut self, a: &str, b: &str) -> bool {
+        a == b || {
+            let x = self.facts(a);
+            x.normalized.is_some() && x.normalized == self.facts(b).normalized
+        }
+    }
 }
 
 /// Serialized origin of a URL string, if it parses.

@@ -154,24 +154,30 @@ pub struct SummaryBuilder {
     pub skipped: Vec<Skipped>,
 }
 
-/// `/items/123/parts/9f8e…` → `/items/{id}/parts/{id}`.
+/// `/items/123/parts/9f8e…` → `/items/{id}/parts/{id}`, with the URL's origin.
 pub fn path_template(url: &str) -> (String, String) {
-    let Ok(u) = Url::parse(url) else {
-        return ("(invalid URL)".into(), url.chars().take(80).collect());
-    };
-    let origin = Origin::of_url(&u).serialize();
-    let path: Vec<String> = u
-        .path()
-        .split('/')
-        .map(|seg| {
-            if is_id(seg) {
-                "{id}".to_string()
-            } else {
-                seg.to_string()
-            }
-        })
-        .collect();
-    (origin, path.join("/"))
+    match Url::parse(url) {
+        Ok(u) => template_of(&u),
+        Err(_) => invalid_template(url),
+    }
+}
+
+/// [`path_template`] of a parsed URL.
+pub fn template_of(u: &Url) -> (String, String) {
+    let origin = Origin::of_url(u).serialize();
+    let mut path = String::with_capacity(u.path().len());
+    for (i, seg) in u.path().split('/').enumerate() {
+        if i > 0 {
+            path.push('/');
+        }
+        path.push_str(if is_id(seg) { "{id}" } else { seg });
+    }
+    (origin, path)
+}
+
+/// [`path_template`] of a URL that does not parse.
+pub fn invalid_template(url: &str) -> (String, String) {
+    ("(invalid URL)".into(), url.chars().take(80).collect())
 }
 
 fn is_id(seg: &str) -> bool {
@@ -210,8 +216,8 @@ impl SummaryBuilder {
         }
     }
 
-    fn endpoint(&mut self, url: &str, method: &str) -> &mut EndpointSummary {
-        let (origin, path) = path_template(url);
+    fn endpoint(&mut self, template: &(String, String), method: &str) -> &mut EndpointSummary {
+        let (origin, path) = template.clone();
         let mut key = (origin, method.to_string(), path);
         if !self.endpoints.contains_key(&key) && self.endpoints.len() >= MAX_ENDPOINTS {
             key = (key.0, "*".into(), "(other)".into());
@@ -225,10 +231,17 @@ impl SummaryBuilder {
             })
     }
 
-    /// Record an analysed request; `failure` is its failure kind, if it failed.
-    pub fn request(&mut self, url: &str, method: &str, preflighted: bool, failure: Option<&str>) {
+    /// Record an analysed request (its URL's [`path_template`]); `failure` is its failure kind,
+    /// if it failed.
+    pub fn request(
+        &mut self,
+        template: &(String, String),
+        method: &str,
+        preflighted: bool,
+        failure: Option<&str>,
+    ) {
         self.s.cross_origin_requests += 1;
-        let ep = self.endpoint(url, method);
+        let ep = self.endpoint(template, method);
         ep.requests += 1;
         ep.preflights += u64::from(preflighted);
         if let Some(kind) = failure {
@@ -238,14 +251,15 @@ impl SummaryBuilder {
         }
     }
 
-    /// Record a preflight (paired or not): its cost, and the Max-Age simulation.
-    pub fn preflight(&mut self, p: &Entry, page_origin: &str, method: &str) {
+    /// Record a preflight (paired or not; `template` is its URL's [`path_template`]): its cost,
+    /// and the Max-Age simulation.
+    pub fn preflight(&mut self, p: &Entry, template: &(String, String), page_origin: &str, method: &str) {
         self.s.preflights += 1;
         let time = preflight_time(p);
         self.s.preflight_cost.preflights += 1;
         self.s.preflight_cost.time_ms += time;
-        let (origin, path) = path_template(&p.url);
-        let mut key = (origin.clone(), method.to_string(), path.clone());
+        let (origin, path) = template.clone();
+        let mut key = (origin.clone(), method.to_string(), path);
         if !self.preflight_endpoints.contains_key(&key) && self.preflight_endpoints.len() >= MAX_ENDPOINTS {
             key = (origin.clone(), "*".into(), "(other)".into());
         }
@@ -299,7 +313,7 @@ impl SummaryBuilder {
     }
 
     /// Count a preflight no request claimed.
-    pub fn unpaired_preflight(&mut self, p: &Entry) {
+    pub fn unpaired_preflight(&mut self, p: &Entry, template: &(String, String)) {
         self.s.unpaired_preflights += 1;
         let method = p
             .request_header("access-control-request-method")
@@ -307,7 +321,7 @@ impl SummaryBuilder {
             .trim()
             .to_string();
         let origin = p.request_header("origin").unwrap_or("").to_string();
-        self.preflight(p, &origin, &method);
+        self.preflight(p, template, &origin, &method);
     }
 
     /// The finished summary.
