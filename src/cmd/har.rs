@@ -30,7 +30,7 @@ use crate::render::style::Painter;
 /// Schema id of the JSON report.
 pub(crate) const SCHEMA: &str = "cors-doctor/har/v1";
 /// Bytes read per chunk.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
 /// Distinct failures shown in detail by the human and Markdown reports.
 pub(crate) const MAX_GROUPS: usize = 200;
 /// Skipped-entry warnings printed on stderr.

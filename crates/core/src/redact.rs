@@ -81,11 +81,8 @@ pub fn redact_query_secrets(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if !matches!(bytes[i], b'?' | b'&' | b';') {
-            i += 1;
-            continue;
-        }
+    while let Some(at) = memchr::memchr3(b'?', b'&', b';', &bytes[i..]) {
+        i += at;
         let Some(value_start) = secret_value_start(bytes, i + 1) else {
             i += 1;
             continue;

@@ -21,7 +21,7 @@ use url::Url;
 use super::entry::Entry;
 use super::request::{self, CredentialsBasis, OriginSource, UrlCache, UrlFacts};
 use super::summary::{Skipped, Summary, SummaryBuilder};
-use crate::classify::{classify, normalize_method};
+use crate::classify::{classify, classify_with, normalize_method};
 use crate::diagnosis::{self, Diagnosis, Finding, Input, Observation, Role, Severity};
 use crate::fetch::{Fetch, NetworkError, Step};
 use crate::fixes::{self, Detection, Fix};
@@ -30,6 +30,7 @@ use crate::model::{
     RedirectMode, Verdict,
 };
 use crate::preflight::is_redirect_status;
+use crate::profile::BrowserProfile;
 
 /// Entries held back for pairing.
 pub const WINDOW: usize = 64;
@@ -861,7 +862,8 @@ fn judge(
         initiator: request::initiator(e),
         use_cors_preflight: false,
     };
-    let recorder_preflights = classify(&req, recorder).preflight;
+    // Only cross-origin requests reach here (same-origin ones are counted and dropped).
+    let recorder_preflights = classify_with(&req, BrowserProfile::of(recorder), true).preflight;
     let rec = Recorded {
         entry: e,
         preflight,
