@@ -1,10 +1,11 @@
 //! `cors-doctor har FILE`: diagnose every CORS request recorded in a HAR export, streaming.
 //!
 //! The file (plain or gzip, detected by its magic bytes; `-` is stdin) is read in chunks and fed to
-//! the core's [`Framer`]; each entry is parsed on its own and handed to the [`Analyzer`], which
-//! emits one analysed request at a time. JSON output is written as requests come out (memory stays
-//! flat however large the file); the human and Markdown reports keep one example per distinct
-//! failure (bounded) and render once the summary is known. Secrets (Cookie, Authorization,
+//! the core's [`Framer`] on a reader thread, which parses each entry on its own and sends batches
+//! over a bounded channel; this thread hands them to the [`Analyzer`], which emits one analysed
+//! request at a time. JSON output is written as requests come out (memory stays flat however large
+//! the file); the human and Markdown reports keep one example per distinct failure (bounded) and
+//! render once the summary is known. Secrets (Cookie, Authorization,
 //! Set-Cookie values, tokens in query strings) are redacted while the output records are built.
 
 use cors_doctor_core::redact::redact_query_secrets;
