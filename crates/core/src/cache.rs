@@ -11,6 +11,7 @@ use crate::classify::is_cors_safelisted_method;
 use crate::preflight::{MaxAge, PreflightResult};
 use crate::profile::BrowserProfile;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What one cache entry allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,10 +26,11 @@ pub enum CacheItem {
 /// One cache entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CacheEntry {
-    /// Serialized request origin (`null` when tainted or opaque).
-    pub origin: String,
+    /// Serialized request origin (`null` when tainted or opaque), shared by the entries of one
+    /// stored result (one allocation per result, not per entry).
+    pub origin: Arc<str>,
     /// The exact URL.
-    pub url: String,
+    pub url: Arc<str>,
     /// Whether the preflight was for a credentialed request.
     pub credentials: bool,
     /// The method or header allowed.
@@ -72,7 +74,7 @@ impl PreflightCache {
 
     fn live<'a>(&'a self, q: &'a CacheQuery<'_>, now: f64) -> impl Iterator<Item = &'a CacheEntry> + 'a {
         self.entries.iter().filter(move |e| {
-            e.origin == q.origin && e.url == q.url && (e.credentials || !q.include) && e.expires_at > now
+            *e.origin == *q.origin && *e.url == *q.url && (e.credentials || !q.include) && e.expires_at > now
         })
     }
 
@@ -162,32 +164,43 @@ impl PreflightCache {
         let items = methods
             .map(CacheItem::Method)
             .chain(headers.map(CacheItem::Header));
+        let mut key = None;
         for item in items {
-            self.upsert(q, item, max_age, now);
+            self.upsert(q, &mut key, item, max_age, now);
         }
     }
 
-    fn upsert(&mut self, q: &CacheQuery<'_>, item: CacheItem, max_age: MaxAge, now: f64) {
+    /// Refreshes the entry for `item`, or adds one (the key's strings are shared, made on the
+    /// first new entry).
+    fn upsert(
+        &mut self,
+        q: &CacheQuery<'_>,
+        key: &mut Option<(Arc<str>, Arc<str>)>,
+        item: CacheItem,
+        max_age: MaxAge,
+        now: f64,
+    ) {
         let expires_at = now + max_age.seconds as f64;
-        let existing = self
-            .entries
-            .iter_mut()
-            .find(|e| e.origin == q.origin && e.url == q.url && e.credentials == q.include && e.item == item);
-        match existing {
-            Some(e) => e.expires_at = expires_at,
-            None => self.entries.push(CacheEntry {
-                origin: q.origin.to_owned(),
-                url: q.url.to_owned(),
-                credentials: q.include,
-                item,
-                expires_at,
-            }),
+        let existing = self.entries.iter_mut().find(|e| {
+            *e.origin == *q.origin && *e.url == *q.url && e.credentials == q.include && e.item == item
+        });
+        if let Some(e) = existing {
+            e.expires_at = expires_at;
+            return;
         }
+        let (origin, url) = key.get_or_insert_with(|| (Arc::from(q.origin), Arc::from(q.url)));
+        self.entries.push(CacheEntry {
+            origin: Arc::clone(origin),
+            url: Arc::clone(url),
+            credentials: q.include,
+            item,
+            expires_at,
+        });
     }
 
     /// Fetch "clear cache entries" for (origin, URL), after a failed preflighted fetch.
     pub fn clear(&mut self, origin: &str, url: &str) {
-        self.entries.retain(|e| !(e.origin == origin && e.url == url));
+        self.entries.retain(|e| !(*e.origin == *origin && *e.url == *url));
     }
 
     /// Drops expired entries.

@@ -127,6 +127,7 @@ fn check_webkit(headers: &CorsHeaders<'_>, origin: &str, include: bool) -> Resul
 }
 
 /// The ACAC half: with credentials `include`, the combined value must be exactly `true`.
+#[inline(always)]
 fn check_credentials(headers: &CorsHeaders<'_>, include: bool) -> Result<(), CheckFailure> {
     if !include {
         return Ok(());

@@ -4,13 +4,18 @@
 //! method", "forbidden request-header", "CORS-safelisted request-header" (with "CORS-unsafe
 //! request-header byte", "parse a MIME type" and "simple range header value") and
 //! "CORS-unsafe request-header names", plus each engine's extras from its
-//! [`BrowserProfile`]. [`classify`] explains the decision; [`unsafe_header_names`] is the
-//! allocation-light core the fetch driver reuses at every redirect hop.
+//! [`BrowserProfile`]. [`classify`] explains the decision; [`cors_unsafe_names`] is the
+//! allocation-free core (the names borrowed from the request, [`UnsafeNames`]) and
+//! [`unsafe_header_names`] its owned form, which the fetch driver recomputes at every redirect
+//! hop. Names on no list are recognised by one bit test ([`name_filter_bit`]) before any
+//! comparison.
 
-use crate::http::{eq_lower_name, is_token, trim_http_whitespace};
+use crate::http::{
+    eq_lower_lit, eq_lower_name, fold_word, load_short, short_word, tchar_run_end, trim_http_whitespace,
+};
 use crate::model::{CorsRequest, Engine};
 use crate::origin::Origin;
-use crate::profile::{BrowserProfile, ExtraValueRule};
+use crate::profile::{name_filter_bit, BrowserProfile, ExtraValueRule};
 use serde::Serialize;
 
 /// Longest CORS-safelisted request-header value, in bytes.
@@ -75,15 +80,35 @@ pub fn normalize_method(method: &str) -> String {
     normalized_method(method).to_owned()
 }
 
-/// [`normalize_method`] without allocating: the uppercase name or `method` itself.
+/// [`normalize_method`] without allocating: the uppercase name or `method` itself. The
+/// method, case-folded into one word, is matched against the six names' words.
 pub fn normalized_method(method: &str) -> &str {
-    const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-    match NORMALIZED.iter().find(|m| m.eq_ignore_ascii_case(method)) {
-        Some(m) => m,
+    const fn lower(s: &str) -> u64 {
+        short_word(s.as_bytes())
+    }
+    const NORMALIZED: [(&str, u64); 6] = [
+        ("GET", lower("get")),
+        ("PUT", lower("put")),
+        ("HEAD", lower("head")),
+        ("POST", lower("post")),
+        ("DELETE", lower("delete")),
+        ("OPTIONS", lower("options")),
+    ];
+    let b = method.as_bytes();
+    if !(3..=7).contains(&b.len()) {
+        return method;
+    }
+    let word = fold_word(load_short(b));
+    match NORMALIZED
+        .iter()
+        .find(|(name, w)| *w == word && name.len() == b.len())
+    {
+        Some((name, _)) => name,
         None => method,
     }
 }
 
+/// Fetch's forbidden request-header names, as the spec lists them.
 const FORBIDDEN_NAMES: &[&str] = &[
     "accept-charset",
     "accept-encoding",
@@ -108,27 +133,78 @@ const FORBIDDEN_NAMES: &[&str] = &[
     "via",
 ];
 
+/// Whether `name` is one of [`FORBIDDEN_NAMES`]: a length switch, then at most four
+/// word comparisons (the test `forbidden_switch_matches_the_table` keeps both in step).
 fn is_forbidden_name(name: &str) -> bool {
-    // Every forbidden name is 2..=30 bytes: skip the scan for anything else.
-    (2..=30).contains(&name.len())
-        && FORBIDDEN_NAMES
-            .iter()
-            .any(|f| f.len() == name.len() && f.eq_ignore_ascii_case(name))
+    let candidates: &[&str] = match name.len() {
+        2 => &["te"],
+        3 => &["dnt", "via"],
+        4 => &["date", "host"],
+        6 => &["cookie", "expect", "origin"],
+        7 => &["cookie2", "referer", "trailer", "upgrade"],
+        10 => &["connection", "keep-alive", "set-cookie"],
+        14 => &["accept-charset", "content-length"],
+        15 => &["accept-encoding"],
+        17 => &["transfer-encoding"],
+        29 => &["access-control-request-method"],
+        30 => &["access-control-request-headers"],
+        _ => return false,
+    };
+    candidates
+        .iter()
+        .any(|f| eq_lower_name(name.as_bytes(), f.as_bytes()))
 }
 
 const METHOD_OVERRIDES: &[&str] = &["x-http-method", "x-http-method-override", "x-method-override"];
 
 /// Fetch "forbidden request-header" (scripts cannot set these; they never reach the list).
 pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
-    let starts =
-        |p: &str| name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
-    if starts("proxy-") || starts("sec-") || is_forbidden_name(name) {
+    let bytes = name.as_bytes();
+    if has_forbidden_prefix(bytes) || is_forbidden_name(name) {
         return true;
     }
-    METHOD_OVERRIDES.iter().any(|m| m.eq_ignore_ascii_case(name))
+    is_method_override(bytes)
         && value
             .split(',')
             .any(|v| is_forbidden_method(trim_http_whitespace(v)))
+}
+
+/// Fetch's forbidden prefixes: `proxy-` and `sec-`, in any case.
+fn has_forbidden_prefix(name: &[u8]) -> bool {
+    match name.first().map(|b| b | 0x20) {
+        Some(b'p') => name.len() >= 6 && eq_lower_lit(&name[..6], b"proxy-"),
+        Some(b's') => name.len() >= 4 && eq_lower_lit(&name[..4], b"sec-"),
+        _ => false,
+    }
+}
+
+/// The spec's CORS-safelisted request-header names.
+const SAFELISTED_NAMES: [&str; 5] = [
+    "accept",
+    "accept-language",
+    "content-language",
+    "content-type",
+    "range",
+];
+
+/// The [`name_filter_bit`]s of every name the spec lists (safelisted, forbidden, method
+/// overrides): a name whose bit is clear is none of them.
+const SPEC_NAME_FILTER: u64 =
+    names_filter(&SAFELISTED_NAMES) | names_filter(FORBIDDEN_NAMES) | names_filter(METHOD_OVERRIDES);
+
+const fn names_filter(names: &[&str]) -> u64 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < names.len() {
+        mask |= name_filter_bit(names[i].as_bytes());
+        i += 1;
+    }
+    mask
+}
+
+/// One of [`METHOD_OVERRIDES`] (all start with `x-` and are 13..=22 bytes).
+fn is_method_override(name: &[u8]) -> bool {
+    (13..=22).contains(&name.len()) && METHOD_OVERRIDES.iter().any(|m| eq_lower_name(name, m.as_bytes()))
 }
 
 const fn byte_table(unsafe_bytes: bool) -> [bool; 256] {
@@ -189,33 +265,50 @@ pub enum HeaderVerdict {
 }
 
 /// Fetch "CORS-safelisted request-header" for one (name, value), with the profile's extras.
+#[inline]
 pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
+    let bytes = name.as_bytes();
+    // Most names a script sets are on no list at all: one bit test (by length and first
+    // letter, against every listed name) and the absence of a forbidden prefix prove it.
+    if (SPEC_NAME_FILTER | profile.extra_name_filter) & name_filter_bit(bytes) == 0
+        && !has_forbidden_prefix(bytes)
+    {
+        return HeaderVerdict::NotSafelistedName;
+    }
+    listed_header_verdict(name, value, profile)
+}
+
+/// [`header_verdict`] for a name that may be on a list.
+fn listed_header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
     let bytes = name.as_bytes();
     // The spec's safelisted names, by length, then one comparison (no lowercase copy).
     let spec = match bytes.len() {
-        5 => Some(SpecName::Range).filter(|_| eq_lower_name(bytes, b"range")),
-        6 => Some(SpecName::Accept).filter(|_| eq_lower_name(bytes, b"accept")),
-        12 => Some(SpecName::ContentType).filter(|_| eq_lower_name(bytes, b"content-type")),
-        15 => Some(SpecName::Language).filter(|_| eq_lower_name(bytes, b"accept-language")),
-        16 => Some(SpecName::Language).filter(|_| eq_lower_name(bytes, b"content-language")),
+        5 => Some(SpecName::Range).filter(|_| eq_lower_lit(bytes, b"range")),
+        6 => Some(SpecName::Accept).filter(|_| eq_lower_lit(bytes, b"accept")),
+        12 => Some(SpecName::ContentType).filter(|_| eq_lower_lit(bytes, b"content-type")),
+        15 => Some(SpecName::Language).filter(|_| eq_lower_lit(bytes, b"accept-language")),
+        16 => Some(SpecName::Language).filter(|_| eq_lower_lit(bytes, b"content-language")),
         _ => None,
     };
+    // The profile's extra names, scanned only when one shares this name's filter bit.
+    let maybe_extra = profile.extra_name_filter & name_filter_bit(bytes) != 0;
     let extra = match spec {
-        Some(_) => None,
-        None => profile
+        None if maybe_extra => profile
             .extra_safelisted_headers
             .iter()
             .find(|(n, _)| eq_lower_name(bytes, n.as_bytes()))
             .map(|(_, rule)| *rule),
+        _ => None,
     };
     if spec.is_none() && extra.is_none() {
         // Not on any safelist: forbidden (ignored) or CORS-unsafe. Safelisted names are never
         // forbidden, so the forbidden scan only runs here.
         let forbidden = is_forbidden_request_header(name, value)
-            || profile
-                .extra_forbidden_headers
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(name));
+            || (maybe_extra
+                && profile
+                    .extra_forbidden_headers
+                    .iter()
+                    .any(|f| eq_lower_name(bytes, f.as_bytes())));
         return if forbidden {
             HeaderVerdict::Forbidden
         } else {
@@ -282,28 +375,32 @@ pub const SAFELISTED_CONTENT_TYPES: [&str; 3] = [
 /// WHATWG "parse a MIME type" up to the essence: `(type, subtype)` or `None` on failure
 /// (parameters never make parsing fail).
 pub fn parse_mime_essence(value: &str) -> Option<(&str, &str)> {
+    // One pass: a token, `/`, a token, then HTTP whitespace up to `;` or the end.
     let value = trim_http_whitespace(value);
-    let slash = value.bytes().position(|b| b == b'/')?;
-    let (ty, rest) = (&value[..slash], &value[slash + 1..]);
-    let semi = rest.bytes().position(|b| b == b';').unwrap_or(rest.len());
-    let subtype = trim_http_whitespace_end(&rest[..semi]);
-    (is_token(ty) && is_token(subtype)).then_some((ty, subtype))
+    let b = value.as_bytes();
+    let slash = tchar_run_end(b, 0);
+    if slash == 0 || b.get(slash) != Some(&b'/') {
+        return None;
+    }
+    let end = tchar_run_end(b, slash + 1);
+    let after = b[end..]
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        .map(|p| b[end + p]);
+    (end > slash + 1 && matches!(after, None | Some(b';'))).then(|| (&value[..slash], &value[slash + 1..end]))
 }
 
-fn trim_http_whitespace_end(value: &str) -> &str {
-    let b = value.as_bytes();
-    let mut e = b.len();
-    while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b'\n' | b'\r') {
-        e -= 1;
-    }
-    &value[..e]
-}
+/// [`SAFELISTED_CONTENT_TYPES`] split into (type, subtype), for word comparisons.
+const SAFELISTED_ESSENCES: [(&str, &str); 3] = [
+    ("application", "x-www-form-urlencoded"),
+    ("multipart", "form-data"),
+    ("text", "plain"),
+];
 
 fn mime_essence_is_safelisted(value: &str) -> bool {
     parse_mime_essence(value).is_some_and(|(ty, sub)| {
-        SAFELISTED_CONTENT_TYPES.iter().any(|ess| {
-            let (t, s) = ess.split_once('/').unwrap_or_default();
-            t.eq_ignore_ascii_case(ty) && s.eq_ignore_ascii_case(sub)
+        SAFELISTED_ESSENCES.iter().any(|(t, s)| {
+            eq_lower_name(ty.as_bytes(), t.as_bytes()) && eq_lower_name(sub.as_bytes(), s.as_bytes())
         })
     })
 }
@@ -344,31 +441,126 @@ fn extra_value_ok(rule: ExtraValueRule, value: &str) -> bool {
     }
 }
 
-/// Fetch "CORS-unsafe request-header names": lowercase, deduplicated, byte-sorted.
+/// Fetch "CORS-unsafe request-header names": lowercase, deduplicated, byte-sorted (the owned
+/// form of [`cors_unsafe_names`]).
 pub fn unsafe_header_names(headers: &[(String, String)], profile: &BrowserProfile) -> Vec<String> {
-    let mut unsafe_names: Vec<String> = Vec::new();
+    cors_unsafe_names(headers, profile).to_lowercase_vec()
+}
+
+/// Fetch "CORS-unsafe request-header names" without allocating for up to six names: the
+/// names borrowed from `headers`, ordered and deduplicated as their lowercase forms.
+#[inline]
+pub fn cors_unsafe_names<'a>(headers: &'a [(String, String)], profile: &BrowserProfile) -> UnsafeNames<'a> {
+    let mut names = UnsafeNames::default();
     let mut safelisted_total = 0usize;
-    let mut safelisted: Vec<&str> = Vec::new();
     for (name, value) in headers {
         match header_verdict(name, value, profile) {
             HeaderVerdict::Forbidden => {}
-            HeaderVerdict::Safelisted => {
-                safelisted_total += trim_http_whitespace(value).len();
-                safelisted.push(name);
-            }
-            _ => unsafe_names.push(name.to_ascii_lowercase()),
+            HeaderVerdict::Safelisted => safelisted_total += trim_http_whitespace(value).len(),
+            _ => names.insert(name),
         }
     }
     if safelisted_total > MAX_SAFELISTED_TOTAL {
-        unsafe_names.extend(safelisted.iter().map(|n| n.to_ascii_lowercase()));
+        // Over the total, every safelisted header is unsafe too (rare: a second pass).
+        for (name, value) in headers {
+            if header_verdict(name, value, profile) == HeaderVerdict::Safelisted {
+                names.insert(name);
+            }
+        }
     }
-    unsafe_names.sort_unstable();
-    unsafe_names.dedup();
-    unsafe_names
+    names
 }
 
-/// Whether a CORS request needs a preflight: the flag, an unsafe method, or unsafe headers.
-pub fn needs_preflight(method: &str, unsafe_names: &[String], use_cors_preflight: bool) -> bool {
+/// How many names [`UnsafeNames`] holds before it allocates.
+const INLINE_NAMES: usize = 6;
+
+/// The CORS-unsafe request-header names borrowed from a request's header list: spelled as the
+/// script spelled them, in the byte order of their lowercase forms, unique
+/// ASCII-case-insensitively, so `n.to_ascii_lowercase()` over [`UnsafeNames::as_slice`] is
+/// exactly the spec's list. Up to six names live inline (no allocation).
+#[derive(Debug, Clone, Default)]
+pub struct UnsafeNames<'a> {
+    inline: [&'a str; INLINE_NAMES],
+    /// Names in `inline`; unused once `spilled` holds them all.
+    len: usize,
+    spilled: Vec<&'a str>,
+}
+
+impl<'a> UnsafeNames<'a> {
+    /// The names, in order.
+    pub fn as_slice(&self) -> &[&'a str] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+
+    /// Whether there is no unsafe name.
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
+    /// Number of names.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// The spec's list: lowercase, owned.
+    pub fn to_lowercase_vec(&self) -> Vec<String> {
+        self.as_slice().iter().map(|n| n.to_ascii_lowercase()).collect()
+    }
+
+    /// Adds `name` at its place unless the same name (in any case) is there already (a linear
+    /// search: requests set a handful of headers).
+    fn insert(&mut self, name: &'a str) {
+        if !self.spilled.is_empty() || self.len == INLINE_NAMES {
+            return self.insert_spilled(name);
+        }
+        let mut pos = 0;
+        while pos < self.len {
+            match cmp_lowercase(self.inline[pos], name) {
+                std::cmp::Ordering::Less => pos += 1,
+                std::cmp::Ordering::Equal => return,
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        // Shift the tail up by one (a few names: a loop, not a `memmove` call).
+        let mut i = self.len;
+        while i > pos {
+            self.inline[i] = self.inline[i - 1];
+            i -= 1;
+        }
+        self.inline[pos] = name;
+        self.len += 1;
+    }
+
+    /// [`UnsafeNames::insert`] past the inline capacity.
+    #[cold]
+    fn insert_spilled(&mut self, name: &'a str) {
+        if self.spilled.is_empty() {
+            self.spilled.extend_from_slice(&self.inline[..self.len]);
+        }
+        if let Err(pos) = self.spilled.binary_search_by(|n| cmp_lowercase(n, name)) {
+            self.spilled.insert(pos, name);
+        }
+    }
+}
+
+/// Byte order of the ASCII-lowercase forms (the order of the sorted lowercase list).
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Whether a CORS request needs a preflight: the flag, an unsafe method, or unsafe headers
+/// (`unsafe_names` owned or borrowed: only its emptiness matters).
+pub fn needs_preflight<S: AsRef<str>>(method: &str, unsafe_names: &[S], use_cors_preflight: bool) -> bool {
     use_cors_preflight || !is_cors_safelisted_method(method) || !unsafe_names.is_empty()
 }
 
@@ -502,6 +694,123 @@ mod tests {
 
     fn spec() -> &'static BrowserProfile {
         BrowserProfile::of(Engine::Spec)
+    }
+
+    #[test]
+    fn normalized_method_table() {
+        for (input, want) in [
+            ("get", "GET"),
+            ("GeT", "GET"),
+            ("put", "PUT"),
+            ("head", "HEAD"),
+            ("Post", "POST"),
+            ("delete", "DELETE"),
+            ("oPtIoNs", "OPTIONS"),
+            ("PATCH", "PATCH"),
+            ("patch", "patch"),
+            ("get\u{0}", "get\u{0}"),
+            ("ge", "ge"),
+            ("gets", "gets"),
+            ("optionss", "optionss"),
+            ("", ""),
+            ("g\u{e9}t", "g\u{e9}t"),
+            ("GET ", "GET "),
+        ] {
+            assert_eq!(normalized_method(input), want, "{input:?}");
+        }
+    }
+
+    /// The borrowed list is the spec's list: lowercase forms byte-sorted and unique, inline or
+    /// spilled, with the 1024-byte total rule.
+    #[test]
+    fn borrowed_unsafe_names() {
+        let h = |l: &[(&str, &str)]| {
+            l.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let lower = |names: &UnsafeNames<'_>| {
+            names
+                .as_slice()
+                .iter()
+                .map(|n| n.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        };
+        let mixed = h(&[
+            ("X-b", "1"),
+            ("x-A", "1"),
+            ("X-B", "2"),
+            ("x-a-", "1"),
+            ("Accept", "*/*"),
+            ("Cookie", "a"),
+        ]);
+        let names = cors_unsafe_names(&mixed, spec());
+        assert_eq!(names.as_slice(), ["x-A", "x-a-", "X-b"]);
+        assert_eq!(names.len(), 3);
+        let many: Vec<(String, String)> = (0..20)
+            .rev()
+            .map(|i| (format!("X-H{i:02}"), "v".to_owned()))
+            .collect();
+        let names = cors_unsafe_names(&many, spec());
+        let mut want: Vec<String> = (0..20).map(|i| format!("x-h{i:02}")).collect();
+        assert_eq!(lower(&names), want);
+        let mut twice = many.clone();
+        twice.extend(many.iter().map(|(n, v)| (n.to_ascii_lowercase(), v.clone())));
+        assert_eq!(lower(&cors_unsafe_names(&twice, spec())), want);
+        let big = "a".repeat(100);
+        let mut over: Vec<(String, String)> = (0..11).map(|_| ("Accept".to_owned(), big.clone())).collect();
+        over.push(("X-Z".to_owned(), "1".to_owned()));
+        want = vec!["accept".to_owned(), "x-z".to_owned()];
+        assert_eq!(lower(&cors_unsafe_names(&over, spec())), want);
+        assert!(cors_unsafe_names(&h(&[("Accept", "*/*")]), spec()).is_empty());
+        for e in [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit] {
+            let p = BrowserProfile::of(e);
+            for list in [&mixed, &many, &twice, &over] {
+                assert_eq!(
+                    unsafe_header_names(list, p),
+                    lower(&cors_unsafe_names(list, p)),
+                    "{e:?}"
+                );
+            }
+        }
+    }
+
+    /// The one-pass essence parser against the definition (split at `/` and `;`, trim, two
+    /// tokens).
+    #[test]
+    fn mime_essence_matches_the_definition() {
+        fn reference(value: &str) -> Option<(&str, &str)> {
+            let value = trim_http_whitespace(value);
+            let (ty, rest) = value.split_once('/')?;
+            let subtype = rest.split(';').next().unwrap_or_default();
+            let subtype = subtype.trim_end_matches([' ', '\t', '\n', '\r']);
+            (crate::http::is_token(ty) && crate::http::is_token(subtype)).then_some((ty, subtype))
+        }
+        for value in [
+            "text/plain",
+            " text/plain ",
+            "text/plain;charset=x",
+            "text/plain ;x",
+            "text/plain\t\r\n;x",
+            "text/plain x;y",
+            "text /plain",
+            "text/ plain",
+            "/plain",
+            "text/",
+            "text",
+            "a/b/c",
+            "text//plain",
+            "text/plain;",
+            ";text/plain",
+            "t\u{e9}xt/plain",
+            "text/pl\u{0}in",
+            "*/*",
+            "text/plain,",
+            "multipart/form-data; boundary=x",
+            "",
+        ] {
+            assert_eq!(parse_mime_essence(value), reference(value), "{value:?}");
+        }
     }
 
     #[test]
@@ -657,6 +966,60 @@ mod tests {
         ] {
             assert_eq!(eq_lower_name(a.as_bytes(), b.as_bytes()), want, "{a:?} {b}");
         }
+    }
+
+    #[test]
+    fn filter_never_hides_a_listed_name() {
+        let listed = SAFELISTED_NAMES
+            .iter()
+            .chain(FORBIDDEN_NAMES)
+            .chain(METHOD_OVERRIDES);
+        for name in listed {
+            for spelled in [name.to_string(), name.to_ascii_uppercase()] {
+                assert_ne!(
+                    SPEC_NAME_FILTER & name_filter_bit(spelled.as_bytes()),
+                    0,
+                    "{spelled}"
+                );
+            }
+        }
+        // Names on no list keep their full verdicts (the fast exit agrees with the slow path).
+        for name in [
+            "X-Api-Key",
+            "Authorization",
+            "X-Requested-With",
+            "x",
+            "",
+            "Proxy-X",
+            "SEC-A",
+        ] {
+            let forbidden = is_forbidden_request_header(name, "");
+            let want = if forbidden {
+                HeaderVerdict::Forbidden
+            } else {
+                HeaderVerdict::NotSafelistedName
+            };
+            assert_eq!(header_verdict(name, "", spec()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn forbidden_switch_matches_the_table() {
+        for name in FORBIDDEN_NAMES {
+            assert!(is_forbidden_name(name), "{name}");
+            assert!(is_forbidden_name(&name.to_ascii_uppercase()), "{name}");
+            let mut near = name.to_string();
+            near.push('x');
+            assert!(!is_forbidden_name(&near), "{near}");
+            assert!(!is_forbidden_name(&name[1..]), "{name}");
+        }
+        for len in 0..40 {
+            let name = "t".repeat(len);
+            assert!(!is_forbidden_name(&name), "{name}");
+        }
+        assert!(!is_forbidden_name("cookie\r"));
+        assert!(!is_forbidden_name("c\u{f6}kie"));
+        assert!(!is_forbidden_name("dnt_"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! sorted and deduplicated. ACEH is parsed all-or-nothing over its combined value; `*` exposes
 //! everything only without credentials; `Set-Cookie`/`Set-Cookie2` are never exposed.
 
-use crate::http::{eq_lower_name, CorsHeader, CorsHeaders, TokenList};
+use crate::http::{eq_lower_lit, CorsHeader, CorsHeaders, TokenList};
 
 /// `Access-Control-Expose-Headers`.
 pub const ACEH: &str = "access-control-expose-headers";
@@ -22,25 +22,30 @@ pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
 ];
 
 /// Fetch "forbidden response-header name".
+#[inline]
 pub fn is_forbidden_response_header(name: &str) -> bool {
-    eq_lower_name(name.as_bytes(), b"set-cookie") || eq_lower_name(name.as_bytes(), b"set-cookie2")
+    match name.len() {
+        10 => eq_lower_lit(name.as_bytes(), b"set-cookie"),
+        11 => eq_lower_lit(name.as_bytes(), b"set-cookie2"),
+        _ => false,
+    }
 }
 
 /// Whether `name` (any case) is a CORS-safelisted response-header name: a length switch,
 /// then at most two comparisons.
+#[inline]
 pub fn is_safelisted_response_header(name: &str) -> bool {
-    let candidates: &[&str] = match name.len() {
-        6 => &["pragma"],
-        7 => &["expires"],
-        12 => &["content-type"],
-        13 => &["cache-control", "last-modified"],
-        14 => &["content-length"],
-        16 => &["content-language"],
-        _ => return false,
-    };
-    candidates
-        .iter()
-        .any(|s| eq_lower_name(name.as_bytes(), s.as_bytes()))
+    let b = name.as_bytes();
+    // Literal patterns: the comparison's words are constants.
+    match b.len() {
+        6 => eq_lower_lit(b, b"pragma"),
+        7 => eq_lower_lit(b, b"expires"),
+        12 => eq_lower_lit(b, b"content-type"),
+        13 => eq_lower_lit(b, b"cache-control") || eq_lower_lit(b, b"last-modified"),
+        14 => eq_lower_lit(b, b"content-length"),
+        16 => eq_lower_lit(b, b"content-language"),
+        _ => false,
+    }
 }
 
 /// What script can read from one CORS response: the parsed `Access-Control-Expose-Headers`
@@ -58,6 +63,7 @@ impl<'r> Exposure<'r> {
     }
 
     /// [`Exposure::of`] on a header list already scanned for its CORS headers.
+    #[inline]
     pub fn of_scanned(headers: &CorsHeaders<'r>, include: bool) -> Exposure<'r> {
         let listed = headers
             .get(CorsHeader::ExposeHeaders)
@@ -68,6 +74,7 @@ impl<'r> Exposure<'r> {
     }
 
     /// Whether script can read the response header `name` (any case).
+    #[inline]
     pub fn exposes(&self, name: &str) -> bool {
         if is_forbidden_response_header(name) {
             return false;
@@ -78,8 +85,13 @@ impl<'r> Exposure<'r> {
 
 /// Lowercase names of the response headers script can read from a CORS response.
 pub fn exposed_header_names(headers: &[(String, String)], include: bool) -> Vec<String> {
-    let exposure = Exposure::of(headers, include);
-    collect(headers, |n| exposure.exposes(n))
+    exposed_names_scanned(&CorsHeaders::scan(headers), include)
+}
+
+/// [`exposed_header_names`] on a header list already scanned (for the CORS check).
+pub fn exposed_names_scanned(headers: &CorsHeaders<'_>, include: bool) -> Vec<String> {
+    let exposure = Exposure::of_scanned(headers, include);
+    collect(headers.headers(), |n| exposure.exposes(n))
 }
 
 /// Lowercase names script can read from a basic (same-origin) response.

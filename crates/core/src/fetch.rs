@@ -9,13 +9,13 @@
 //! rewriting, and computes the exposed header names. It never performs I/O.
 
 use crate::cache::{CacheQuery, PreflightCache};
-use crate::check::cors_check;
+use crate::check::cors_check_scanned;
 use crate::classify::{
     classify_with, is_forbidden_method, is_forbidden_request_header, needs_preflight, normalize_method,
     unsafe_header_names, Classification,
 };
-use crate::exposure::{basic_header_names, exposed_header_names};
-use crate::http::first_invalid_header;
+use crate::exposure::{basic_header_names, exposed_names_scanned};
+use crate::http::{first_invalid_header, CorsHeaders};
 use crate::model::{
     CorsRequest, Credentials, Engine, ExchangeKind, Failure, FailureKind, HeaderList, ObservedResponse,
     Outcome, OutgoingRequest, RedirectMode, Stage, Verdict, Warning,
@@ -432,18 +432,17 @@ impl Fetch {
         if let Some(name) = first_invalid_header(&resp.headers) {
             return self.block(blocked(FailureKind::InvalidResponseHeader, Some(name.to_owned())));
         }
+        // One scan serves the CORS check and the exposed names.
+        let scanned = CorsHeaders::scan(&resp.headers);
         if self.cors {
-            if let Err(f) = cors_check(
-                &resp.headers,
-                self.origin_serialized(),
-                self.include(),
-                self.profile,
-            ) {
+            if let Err(f) =
+                cors_check_scanned(&scanned, self.origin_serialized(), self.include(), self.profile)
+            {
                 return self.block(blocked(f.kind, f.hint));
             }
         }
         if location.is_none() {
-            return self.allow(resp.status, resp);
+            return self.allow_scanned(resp.status, &scanned);
         }
         match self.req.redirect {
             RedirectMode::Error => self.block(blocked(FailureKind::RedirectModeError, None)),
@@ -499,10 +498,15 @@ impl Fetch {
     // ---- verdicts -------------------------------------------------------------------------
 
     fn allow(&mut self, status: u16, resp: &ObservedResponse) {
+        self.allow_scanned(status, &CorsHeaders::scan(&resp.headers));
+    }
+
+    /// [`Fetch::allow`] with the response's CORS headers already found.
+    fn allow_scanned(&mut self, status: u16, headers: &CorsHeaders<'_>) {
         let (exposed, kind) = if self.cors {
-            (exposed_header_names(&resp.headers, self.include()), "cors")
+            (exposed_names_scanned(headers, self.include()), "cors")
         } else {
-            (basic_header_names(&resp.headers), "basic")
+            (basic_header_names(headers.headers()), "basic")
         };
         self.finish(Outcome::Allowed, None, exposed, Some(status), Some(kind));
     }

@@ -10,7 +10,17 @@ use std::borrow::Cow;
 
 /// Strips leading and trailing SP/HTAB, as HTTP field parsing does (RFC 9110 §5.5). VT, FF and
 /// NUL are kept: they make a value fail, which is the point.
+#[inline(always)]
 pub fn trim_ows(value: &str) -> &str {
+    match value.as_bytes() {
+        [b' ' | b'\t', ..] | [.., b' ' | b'\t'] => trim_ows_ends(value),
+        // The usual case: a value as parsers deliver it, nothing to strip.
+        _ => value,
+    }
+}
+
+#[inline(never)]
+fn trim_ows_ends(value: &str) -> &str {
     let b = value.as_bytes();
     let (mut s, mut e) = (0, b.len());
     while s < e && matches!(b[s], b' ' | b'\t') {
@@ -25,7 +35,17 @@ pub fn trim_ows(value: &str) -> &str {
 
 /// Strips leading and trailing HTTP whitespace (TAB, LF, CR, SP), as the `Headers` API
 /// normalises a value a script sets (Fetch: "normalize" a byte sequence).
+#[inline]
 pub fn trim_http_whitespace(value: &str) -> &str {
+    match value.as_bytes() {
+        [b' ' | b'\t' | b'\n' | b'\r', ..] | [.., b' ' | b'\t' | b'\n' | b'\r'] => {
+            trim_http_whitespace_ends(value)
+        }
+        _ => value,
+    }
+}
+
+fn trim_http_whitespace_ends(value: &str) -> &str {
     let b = value.as_bytes();
     let (mut s, mut e) = (0, b.len());
     while s < e && matches!(b[s], b' ' | b'\t' | b'\n' | b'\r') {
@@ -39,16 +59,47 @@ pub fn trim_http_whitespace(value: &str) -> &str {
 
 /// ASCII-case-insensitive equality of `input` with `lower`, a name made only of `a-z`, `0-9`
 /// and `-` (every name in this crate's tables), eight bytes at a time: a pattern byte with
-/// bit 0x40 set is a letter and matches either case; any other must match exactly.
+/// bit 0x40 set is a letter and matches either case; any other must match exactly. Inlined, so
+/// that a literal pattern's words are constants.
+#[inline(always)]
 pub fn eq_lower_name(input: &[u8], lower: &[u8]) -> bool {
+    input.len() == lower.len() && eq_lower_same_len(input, lower)
+}
+
+/// [`eq_lower_name`] against a literal: the loop over its words has a constant trip count,
+/// so it unrolls into a few compares with constants.
+#[inline(always)]
+pub fn eq_lower_lit<const N: usize>(input: &[u8], lower: &[u8; N]) -> bool {
     const CASE: u64 = 0x4040_4040_4040_4040;
-    if input.len() != lower.len() {
+    if input.len() != N {
         return false;
     }
+    if N < 8 {
+        let p = load_short(lower);
+        return load_short(input) | ((p & CASE) >> 1) == p;
+    }
+    let matches = |at: usize| {
+        let p = load_word(lower, at);
+        load_word(input, at) | ((p & CASE) >> 1) == p
+    };
+    let mut at = 0;
+    while at + 8 <= N {
+        if !matches(at) {
+            return false;
+        }
+        at += 8;
+    }
+    N & 7 == 0 || matches(N - 8)
+}
+
+#[inline]
+fn eq_lower_same_len(input: &[u8], lower: &[u8]) -> bool {
+    const CASE: u64 = 0x4040_4040_4040_4040;
     let word = load_word;
     let n = input.len();
     if n < 8 {
-        return input.iter().zip(lower).all(|(&a, &p)| a | ((p & 0x40) >> 1) == p);
+        let p = load_short(lower);
+        return load_short(input) | ((p & CASE) >> 1) == p;
     }
     let mut i = 0;
     loop {
@@ -65,14 +116,106 @@ pub fn eq_lower_name(input: &[u8], lower: &[u8]) -> bool {
     }
 }
 
-/// ASCII-case-insensitive byte equality (any bytes on both sides).
-fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(&x, &y)| x == y || ((x ^ y) == 0x20 && (x | 0x20).is_ascii_lowercase()))
+/// ASCII-case-insensitive byte equality (any bytes on both sides), as
+/// `<[u8]>::eq_ignore_ascii_case`, eight bytes at a time: both sides are folded with
+/// [`fold_word`] and compared as words.
+#[inline(always)]
+pub fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && eq_ignore_case_same_len(a, b)
 }
 
+#[inline(always)]
+fn eq_ignore_case_same_len(a: &[u8], b: &[u8]) -> bool {
+    // Words that are equal as they stand (the usual case) skip the folding.
+    let same = |x: u64, y: u64| x == y || fold_word(x) == fold_word(y);
+    let n = a.len();
+    if n < 8 {
+        return same(load_short(a), load_short(b));
+    }
+    let mut i = 0;
+    loop {
+        // The last word overlaps the previous one rather than reading past the end.
+        let at = i.min(n - 8);
+        if !same(load_word(a, at), load_word(b, at)) {
+            return false;
+        }
+        i += 8;
+        if i >= n {
+            return true;
+        }
+    }
+}
+
+/// Byte equality of two slices of the same length, a word at a time (short values are
+/// compared without a `memcmp` call).
+#[inline(always)]
+fn eq_exact_same_len(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n < 8 {
+        return load_short(a) == load_short(b);
+    }
+    let mut i = 0;
+    loop {
+        let at = i.min(n - 8);
+        if load_word(a, at) != load_word(b, at) {
+            return false;
+        }
+        i += 8;
+        if i >= n {
+            return true;
+        }
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
+/// ASCII lowercase of eight bytes at once: `A`-`Z` gain bit 0x20, every other byte (non-ASCII
+/// included) is unchanged, exactly as `u8::to_ascii_lowercase` on each byte.
+#[inline]
+pub(crate) fn fold_word(w: u64) -> u64 {
+    let ascii = w & !HIGH;
+    // Per byte, bit 7 of `ascii + (0x80 - lo)` says `byte >= lo` (no carry: every byte < 0x80).
+    let at_least_a = ascii + ONES * u64::from(0x80 - b'A');
+    let above_z = ascii + ONES * u64::from(0x80 - b'Z' - 1);
+    let upper = at_least_a & !above_z & !w & HIGH;
+    w | (upper >> 2)
+}
+
+/// Up to seven bytes as a little-endian word, zero-padded (both sides of a comparison are
+/// padded alike; compare lengths too, as a NUL byte looks like padding).
+#[inline]
+pub(crate) fn load_short(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 4 {
+        // Two overlapping 4-byte loads cover 4..=7 bytes.
+        let lo = u64::from(load_u32(b, 0));
+        let hi = u64::from(load_u32(b, n - 4));
+        return lo | (hi << (8 * (n - 4)));
+    }
+    b.iter().rev().fold(0, |w, &x| (w << 8) | u64::from(x))
+}
+
+/// [`load_short`] at compile time, for a literal of at most seven bytes.
+pub(crate) const fn short_word(b: &[u8]) -> u64 {
+    assert!(b.len() < 8);
+    let mut w = 0u64;
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        w = (w << 8) | b[i] as u64;
+    }
+    w
+}
+
+#[inline]
+fn load_u32(b: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(w)
+}
+
+#[inline]
 fn load_word(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
@@ -143,6 +286,15 @@ const TCHAR: [bool; 256] = {
     table
 };
 
+/// The end of the run of tchars starting at `i`.
+#[inline]
+pub(crate) fn tchar_run_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && TCHAR[usize::from(bytes[i])] {
+        i += 1;
+    }
+    i
+}
+
 /// RFC 9110 `tchar`.
 pub fn is_tchar(b: u8) -> bool {
     TCHAR[b as usize]
@@ -172,84 +324,99 @@ pub fn parse_token_list(combined: &str) -> Result<Vec<&str>, &str> {
 
 /// How many elements a [`TokenList`] indexes inline; longer lists are scanned on lookup.
 const INLINE_ITEMS: usize = 8;
-/// `TokenList::len` when the elements are not indexed (too many, or offsets beyond `u16`).
+/// `TokenList::len` when the elements are not indexed (too many, too long, or offsets beyond
+/// `u16`).
 const NOT_INDEXED: u8 = u8::MAX;
+/// The longest element the index records: its length is one byte of `TokenList::lens`, kept
+/// below 0x80 for [`bytes_equal_to`].
+const MAX_INDEXED_LEN: usize = 0x7f;
 
-/// A validated `#token` list, borrowed from the header value: no allocation unless the header
-/// spanned several lines. Up to eight elements are indexed at parse time, so a lookup compares
-/// lengths and then bytes, without re-splitting the value.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TokenList<'a> {
-    combined: Cow<'a, str>,
-    /// Byte ranges of the elements (trimmed, non-empty), valid for `len` entries.
-    spans: [(u16, u16); INLINE_ITEMS],
-    /// Number of indexed elements, or [`NOT_INDEXED`].
+/// The element index of a `#token` list, built in one pass: separators (SP, HTAB, `,`) are
+/// skipped, each element is one run of tchars followed by OWS and then `,` or the end.
+struct Spans {
+    starts: [u16; INLINE_ITEMS],
+    lens: u64,
     len: u8,
-    /// Bit `l % 64` set for every element length `l` (all bits when not indexed): most
-    /// lookups are answered by one test.
-    lengths: u64,
 }
 
-impl<'a> TokenList<'a> {
-    /// Validates `combined` (Fetch "extract header list values"); `Err(bad_element)` when an
-    /// element is not a token.
-    pub fn parse(combined: Cow<'a, str>) -> Result<TokenList<'a>, String> {
-        let bytes = combined.as_bytes();
+impl Spans {
+    /// `None` when an element is not a token. The state lives in locals (registers), and
+    /// each element costs a few compares beyond its bytes.
+    #[inline(always)]
+    fn of(bytes: &[u8]) -> Option<Spans> {
         let n = bytes.len();
-        let mut spans = [(0u16, 0u16); INLINE_ITEMS];
-        let mut len = if n <= usize::from(u16::MAX) {
-            0
-        } else {
-            NOT_INDEXED
-        };
-        let ows = |b: u8| matches!(b, b' ' | b'\t');
-        let mut lengths = 0u64;
+        let mut starts = [0u16; INLINE_ITEMS];
+        let mut lens = 0u64;
+        let mut count = 0usize;
+        let mut indexed = n <= usize::from(u16::MAX);
         let mut i = 0;
         loop {
-            while i < n && ows(bytes[i]) {
+            while i < n && matches!(bytes[i], b' ' | b'\t' | b',') {
                 i += 1;
             }
             if i == n {
                 break;
             }
-            if bytes[i] == b',' {
-                i += 1;
-                continue;
-            }
             let s = i;
-            while i < n && is_tchar(bytes[i]) {
-                i += 1;
-            }
+            i = tchar_run_end(bytes, i);
             let e = i;
-            while i < n && ows(bytes[i]) {
+            while i < n && matches!(bytes[i], b' ' | b'\t') {
                 i += 1;
             }
-            // An element is one token, then OWS up to the comma: anything else is not a token.
+            // Not a tchar where an element starts, or more than OWS before the next comma.
             if e == s || (i < n && bytes[i] != b',') {
-                return Err(first_bad_element(&combined).to_owned());
+                return None;
             }
-            if usize::from(len) < INLINE_ITEMS {
-                // Both fit in u16: checked against the whole value's length above.
-                spans[usize::from(len)] = (s as u16, e as u16);
-                lengths |= 1 << ((e - s) % 64);
-                len += 1;
-            } else {
-                len = NOT_INDEXED;
+            indexed &= count < INLINE_ITEMS && e - s <= MAX_INDEXED_LEN;
+            if indexed {
+                starts[count] = s as u16;
+                lens |= ((e - s) as u64) << (8 * count);
             }
-            if i >= n {
-                break;
-            }
-            i += 1;
+            count += 1;
         }
-        if len == NOT_INDEXED {
-            lengths = u64::MAX;
-        }
-        Ok(TokenList {
-            combined,
-            spans,
-            len,
-            lengths,
+        Some(Spans {
+            starts,
+            lens,
+            len: if indexed { count as u8 } else { NOT_INDEXED },
         })
+    }
+}
+
+/// Bit 7 of each byte of `w` that equals `b` (every byte of `w`, and `b`, below 0x80).
+#[inline(always)]
+fn bytes_equal_to(w: u64, b: u8) -> u64 {
+    !((w ^ (ONES * u64::from(b))) + ONES * 0x7f) & HIGH
+}
+
+/// A validated `#token` list, borrowed from the header value: no allocation unless the header
+/// spanned several lines. Up to eight elements are indexed at parse time (start and length),
+/// so a lookup compares the eight lengths at once, then the bytes of the one or two elements
+/// of the right length, without re-splitting the value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TokenList<'a> {
+    combined: Cow<'a, str>,
+    /// Where each indexed element starts.
+    starts: [u16; INLINE_ITEMS],
+    /// Byte `k`: the length of element `k` (1..=127); 0 past `len`.
+    lens: u64,
+    /// Number of indexed elements, or [`NOT_INDEXED`].
+    len: u8,
+}
+
+impl<'a> TokenList<'a> {
+    /// Validates `combined` (Fetch "extract header list values"); `Err(bad_element)` when an
+    /// element is not a token.
+    #[inline(always)]
+    pub fn parse(combined: Cow<'a, str>) -> Result<TokenList<'a>, String> {
+        match Spans::of(combined.as_bytes()) {
+            Some(spans) => Ok(TokenList {
+                starts: spans.starts,
+                lens: spans.lens,
+                len: spans.len,
+                combined,
+            }),
+            None => Err(first_bad_element(&combined).to_owned()),
+        }
     }
 
     /// The elements, in order, empty ones skipped.
@@ -266,33 +433,50 @@ impl<'a> TokenList<'a> {
     }
 
     /// Whether an element equals `item` byte for byte.
+    #[inline]
     pub fn contains(&self, item: &str) -> bool {
-        self.find(item.as_bytes(), |a, b| a == b)
+        self.find(item.as_bytes(), eq_exact_same_len)
     }
 
     /// Whether an element equals `lower` (`a-z`, `0-9`, `-` only) ASCII-case-insensitively.
+    #[inline]
     pub fn contains_lower_name(&self, lower: &str) -> bool {
-        self.find(lower.as_bytes(), eq_lower_name)
+        self.find(lower.as_bytes(), eq_lower_same_len)
     }
 
     /// Whether an element equals `item` ASCII-case-insensitively.
+    #[inline]
     pub fn contains_ignore_case(&self, item: &str) -> bool {
-        self.find(item.as_bytes(), eq_ignore_case)
+        self.find(item.as_bytes(), eq_ignore_case_same_len)
     }
 
-    /// The hot path of exposure and preflight matching: elements whose length differs from
-    /// `item`'s are skipped without comparing.
+    /// The hot path of exposure and preflight matching: one word operation finds the elements
+    /// of `item`'s length, and only those are compared (`eq` sees slices of equal length).
+    #[inline(always)]
     fn find(&self, item: &[u8], eq: impl Fn(&[u8], &[u8]) -> bool) -> bool {
-        if self.lengths & (1 << (item.len() % 64)) == 0 {
+        if self.len == NOT_INDEXED {
+            return self.scan(item, eq);
+        }
+        let n = item.len();
+        if n == 0 || n > MAX_INDEXED_LEN {
             return false;
         }
         let bytes = self.combined.as_bytes();
-        if self.len != NOT_INDEXED {
-            return self.spans[..usize::from(self.len)].iter().any(|&(s, e)| {
-                let (s, e) = (usize::from(s), usize::from(e));
-                e - s == item.len() && bytes.get(s..e).is_some_and(|el| eq(el, item))
-            });
+        let mut hits = bytes_equal_to(self.lens, n as u8);
+        while hits != 0 {
+            let s = usize::from(self.starts[(hits.trailing_zeros() / 8) as usize]);
+            if eq(&bytes[s..s + n], item) {
+                return true;
+            }
+            hits &= hits - 1;
         }
+        false
+    }
+
+    /// [`TokenList::find`] for a list too long to index: split the value again.
+    #[inline(never)]
+    fn scan(&self, item: &[u8], eq: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+        let bytes = self.combined.as_bytes();
         let mut start = 0;
         while start <= bytes.len() {
             let end = bytes[start..]
@@ -358,18 +542,45 @@ impl CorsHeader {
 
     /// Which CORS response header `name` is (ASCII case-insensitive), if any: a length
     /// switch, then one comparison.
+    #[inline(always)]
     pub fn of(name: &str) -> Option<CorsHeader> {
         let b = name.as_bytes();
-        let candidate = match b.len() {
-            22 => CorsHeader::MaxAge,
-            27 => CorsHeader::AllowOrigin,
-            28 if b[21] | 0x20 == b'm' => CorsHeader::AllowMethods,
-            28 => CorsHeader::AllowHeaders,
-            29 => CorsHeader::ExposeHeaders,
-            32 => CorsHeader::AllowCredentials,
+        // Inlined: every CORS name is 22..=32 bytes and starts with `a`, so most other names
+        // are ruled out without a call.
+        match b.first() {
+            Some(&c) if c | 0x20 == b'a' && (22..=32).contains(&b.len()) => CorsHeader::of_name(b),
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    fn of_name(b: &[u8]) -> Option<CorsHeader> {
+        // Literal patterns: the comparison's words are constants.
+        let (candidate, ok) = match b.len() {
+            22 => (CorsHeader::MaxAge, eq_lower_lit(b, b"access-control-max-age")),
+            27 => (
+                CorsHeader::AllowOrigin,
+                eq_lower_lit(b, b"access-control-allow-origin"),
+            ),
+            28 if b[21] | 0x20 == b'm' => (
+                CorsHeader::AllowMethods,
+                eq_lower_lit(b, b"access-control-allow-methods"),
+            ),
+            28 => (
+                CorsHeader::AllowHeaders,
+                eq_lower_lit(b, b"access-control-allow-headers"),
+            ),
+            29 => (
+                CorsHeader::ExposeHeaders,
+                eq_lower_lit(b, b"access-control-expose-headers"),
+            ),
+            32 => (
+                CorsHeader::AllowCredentials,
+                eq_lower_lit(b, b"access-control-allow-credentials"),
+            ),
             _ => return None,
         };
-        eq_lower_name(b, candidate.name().as_bytes()).then_some(candidate)
+        ok.then_some(candidate)
     }
 }
 
@@ -386,6 +597,7 @@ pub struct CorsHeaders<'a> {
 
 impl<'a> CorsHeaders<'a> {
     /// Scans `headers` once.
+    #[inline]
     pub fn scan(headers: &'a [(String, String)]) -> CorsHeaders<'a> {
         let mut found = CorsHeaders {
             headers,
@@ -410,6 +622,7 @@ impl<'a> CorsHeaders<'a> {
     }
 
     /// Fetch "get", as [`get`] on the scanned list.
+    #[inline]
     pub fn get(&self, h: CorsHeader) -> Option<Cow<'a, str>> {
         match self.count[h as usize] {
             0 => None,
@@ -496,6 +709,94 @@ mod tests {
             assert_eq!(list.contains_ignore_case(item), folded, "{item}");
         }
         assert!(!TokenList::default().contains(""));
+    }
+
+    /// The one-pass parser against the spec's rules on the edge cases: empty elements and
+    /// OWS are skipped, a non-token element (inner whitespace, a delimiter, a control byte,
+    /// non-ASCII) fails the whole list and is named, `*` is a token like any other.
+    #[test]
+    fn token_list_edge_cases() {
+        let long = "x".repeat(200);
+        let many = (0..12).map(|i| format!("h{i}")).collect::<Vec<_>>().join(",");
+        let cases: Vec<(&str, Result<Vec<&str>, &str>)> = vec![
+            ("", Ok(vec![])),
+            (",", Ok(vec![])),
+            (" , ,\t, ", Ok(vec![])),
+            ("*", Ok(vec!["*"])),
+            (" * , GET", Ok(vec!["*", "GET"])),
+            ("a,,b", Ok(vec!["a", "b"])),
+            ("a\t,\tb", Ok(vec!["a", "b"])),
+            ("GET, POST", Ok(vec!["GET", "POST"])),
+            ("!#$%&'*+-.^_`|~", Ok(vec!["!#$%&'*+-.^_`|~"])),
+            ("a b", Err("a b")),
+            ("a, b c, d", Err("b c")),
+            ("a;b", Err("a;b")),
+            ("x,\"y\"", Err("\"y\"")),
+            ("a\u{0}", Err("a\u{0}")),
+            ("a\r", Err("a\r")),
+            ("caf\u{e9}", Err("caf\u{e9}")),
+            ("a,(b)", Err("(b)")),
+            ("a\u{b}", Err("a\u{b}")),
+            (&long, Ok(vec![long.as_str()])),
+        ];
+        for (value, want) in cases {
+            let got = TokenList::parse(Cow::Borrowed(value));
+            assert_eq!(parse_token_list(value), want, "reference {value:?}");
+            match (got, want) {
+                (Ok(list), Ok(items)) => {
+                    assert_eq!(list.iter().collect::<Vec<_>>(), items, "{value:?}");
+                    for item in &items {
+                        assert!(list.contains(item) && list.contains_ignore_case(item), "{item}");
+                    }
+                }
+                (Err(bad), Err(want)) => assert_eq!(bad, want, "{value:?}"),
+                (got, want) => panic!("{value:?}: {got:?} vs {want:?}"),
+            }
+        }
+        // Past eight elements, or an element over 127 bytes, lookups split the value again.
+        let list = TokenList::parse(Cow::Owned(many)).unwrap();
+        assert!(list.contains("h0") && list.contains("h11") && !list.contains("h12"));
+        let list = TokenList::parse(Cow::Borrowed(long.as_str())).unwrap();
+        assert!(list.contains(&long) && !list.contains("x"));
+        // An item with a NUL byte never matches its NUL-less prefix.
+        let list = TokenList::parse(Cow::Borrowed("abc")).unwrap();
+        assert!(!list.contains("abc\u{0}") && !list.contains_ignore_case("ABC\u{0}"));
+    }
+
+    #[test]
+    fn literal_and_word_comparisons_agree() {
+        let names = [
+            "",
+            "a",
+            "A",
+            "ab",
+            "abc",
+            "abcd",
+            "ABCDE",
+            "abcdef",
+            "abcdefg",
+            "abcdefgh",
+            "access-control-max-age",
+            "Access-Control-Max-Agf",
+            "access-control-max-ag\u{0}",
+        ];
+        for n in names {
+            let b = n.as_bytes();
+            assert_eq!(
+                eq_lower_lit(b, b"access-control-max-age"),
+                eq_lower_name(b, b"access-control-max-age"),
+                "{n}"
+            );
+            assert_eq!(eq_lower_lit(b, b"abcd"), eq_lower_name(b, b"abcd"), "{n}");
+            assert_eq!(eq_lower_lit(b, b"abcdefgh"), eq_lower_name(b, b"abcdefgh"), "{n}");
+            for m in names {
+                assert_eq!(
+                    eq_ignore_case(b, m.as_bytes()),
+                    b.eq_ignore_ascii_case(m.as_bytes()),
+                    "{n} {m}"
+                );
+            }
+        }
     }
 
     proptest::proptest! {

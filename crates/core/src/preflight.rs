@@ -14,7 +14,7 @@
 
 use crate::check::{cors_check_scanned, CheckFailure};
 use crate::classify::is_cors_safelisted_method;
-use crate::http::{CorsHeader, CorsHeaders, TokenList};
+use crate::http::{eq_ignore_case, eq_lower_lit, CorsHeader, CorsHeaders, TokenList};
 use crate::model::{
     Engine, ExchangeKind, FailureKind, HeaderList, ObservedResponse, OutgoingRequest, Warning,
 };
@@ -54,15 +54,18 @@ pub fn build_preflight(url: &str, method: &str, origin: &str, unsafe_names: &[St
     }
 }
 
-/// What the preflight was for.
-#[derive(Debug, Clone, Copy)]
-pub struct PreflightInput<'a> {
+/// What the preflight was for. `S` is how the CORS-unsafe names are held: owned lowercase
+/// `String`s (the default), or `&str`s borrowed from the request, as
+/// [`crate::classify::UnsafeNames::as_slice`] gives them without allocating.
+#[derive(Debug)]
+pub struct PreflightInput<'a, S = String> {
     /// The request method (normalised).
     pub method: &'a str,
     /// The request's header list in script order (for hints in request order).
     pub request_headers: &'a [(String, String)],
-    /// The CORS-unsafe names, sorted lowercase.
-    pub unsafe_names: &'a [String],
+    /// The CORS-unsafe names, in the byte order of their lowercase forms, unique
+    /// ASCII-case-insensitively (any case: they are compared case-insensitively).
+    pub unsafe_names: &'a [S],
     /// The origin as serialized in the preflight's `Origin` header.
     pub origin: &'a str,
     /// Credentials mode `include`.
@@ -72,6 +75,14 @@ pub struct PreflightInput<'a> {
     /// The URL (for warning texts).
     pub url: &'a str,
 }
+
+impl<S> Clone for PreflightInput<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for PreflightInput<'_, S> {}
 
 /// A successful preflight: what it allows and for how long.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,7 +133,12 @@ impl MaxAge {
 
 /// The effective Max-Age of a (combined, trimmed) `Access-Control-Max-Age` value for `engine`.
 pub fn effective_max_age(value: Option<&str>, engine: Engine) -> MaxAge {
-    let p = BrowserProfile::of(engine);
+    max_age_of(value, BrowserProfile::of(engine))
+}
+
+/// [`effective_max_age`] with the profile at hand.
+#[inline]
+fn max_age_of(value: Option<&str>, p: &BrowserProfile) -> MaxAge {
     let default = MaxAge {
         seconds: p.max_age_default,
         source: MaxAgeSource::Default,
@@ -159,30 +175,64 @@ enum Parsed {
     Value(u64),
 }
 
+/// A signed 64-bit integer (`StringToInt64`): `-0` is 0, out of range is invalid.
 fn parse_signed(value: &str) -> Parsed {
     let (neg, digits) = match value.as_bytes()[0] {
         b'-' => (true, &value[1..]),
         b'+' => (false, &value[1..]),
         _ => (false, value),
     };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Parsed::Invalid;
-    }
-    match digits.parse::<i64>() {
-        Err(_) => Parsed::Invalid,
-        Ok(0) => Parsed::Value(0),
-        Ok(_) if neg => Parsed::Negative,
-        Ok(v) => Parsed::Value(v as u64),
+    match read_digits(digits) {
+        Digits::Invalid | Digits::Overflow => Parsed::Invalid,
+        Digits::Value(v) if v > i64::MAX as u64 => Parsed::Invalid,
+        Digits::Value(0) => Parsed::Value(0),
+        Digits::Value(_) if neg => Parsed::Negative,
+        Digits::Value(v) => Parsed::Value(v),
     }
 }
 
+/// Digits only (Gecko): a number too large for 64 bits saturates.
 fn parse_digits_only(value: &str) -> Parsed {
-    if !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Parsed::Invalid;
+    match read_digits(value) {
+        Digits::Invalid => Parsed::Invalid,
+        Digits::Overflow => Parsed::Value(u64::MAX),
+        Digits::Value(v) => Parsed::Value(v),
     }
-    value
-        .parse::<u64>()
-        .map_or(Parsed::Value(u64::MAX), Parsed::Value)
+}
+
+enum Digits {
+    /// Empty, or a byte other than `0`-`9`.
+    Invalid,
+    /// Only digits, but more than `u64::MAX`.
+    Overflow,
+    Value(u64),
+}
+
+/// `1*DIGIT` as a number, in one pass (no `str::parse` round trip).
+fn read_digits(s: &str) -> Digits {
+    let b = s.as_bytes();
+    // Up to 19 digits cannot overflow 64 bits: one pass, no overflow checks.
+    const SAFE_DIGITS: usize = 19;
+    if b.is_empty() {
+        return Digits::Invalid;
+    }
+    if b.len() <= SAFE_DIGITS {
+        let mut v = 0u64;
+        for &c in b {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return Digits::Invalid;
+            }
+            v = v * 10 + u64::from(d);
+        }
+        return Digits::Value(v);
+    }
+    if !b.iter().all(u8::is_ascii_digit) {
+        return Digits::Invalid;
+    }
+    b.iter()
+        .try_fold(0u64, |v, &d| v.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+        .map_or(Digits::Overflow, Digits::Value)
 }
 
 fn cap(v: u64, cap: Option<u64>) -> MaxAge {
@@ -222,7 +272,7 @@ pub struct PreflightChecked<'r> {
 impl PreflightChecked<'_> {
     /// The owned result for the cache (with the use-CORS-preflight flag, an absent method list
     /// stands for the request's own method).
-    pub fn into_result(self, input: &PreflightInput<'_>, warnings: Vec<Warning>) -> PreflightResult {
+    pub fn into_result<S>(self, input: &PreflightInput<'_, S>, warnings: Vec<Warning>) -> PreflightResult {
         let mut methods: Vec<String> = self.methods.iter().map(str::to_owned).collect();
         if methods.is_empty() && input.use_cors_preflight {
             methods.push(input.method.to_owned());
@@ -238,9 +288,9 @@ impl PreflightChecked<'_> {
 }
 
 /// Validates a CORS-preflight response in the profile's order, returning the owned result.
-pub fn evaluate_preflight(
+pub fn evaluate_preflight<S: AsRef<str>>(
     resp: &ObservedResponse,
-    input: &PreflightInput<'_>,
+    input: &PreflightInput<'_, S>,
     profile: &BrowserProfile,
 ) -> Result<PreflightResult, CheckFailure> {
     let mut warnings = Vec::new();
@@ -250,16 +300,24 @@ pub fn evaluate_preflight(
 
 /// Validates a CORS-preflight response in the profile's order without allocating on success
 /// (warnings are appended to `warnings`).
-pub fn check_preflight<'r>(
+#[inline(never)]
+pub fn check_preflight<'r, S: AsRef<str>>(
     resp: &'r ObservedResponse,
-    input: &PreflightInput<'_>,
+    input: &PreflightInput<'_, S>,
     profile: &BrowserProfile,
     warnings: &mut Vec<Warning>,
 ) -> Result<PreflightChecked<'r>, CheckFailure> {
     let scanned = CorsHeaders::scan(&resp.headers);
-    let mut methods = None;
-    let mut headers = None;
-    for step in profile.preflight_order {
+    // Filled in place by the steps (absent lists stay empty).
+    let mut checked = PreflightChecked {
+        methods: TokenList::default(),
+        headers: TokenList::default(),
+        max_age: MaxAge {
+            seconds: 0,
+            source: MaxAgeSource::Default,
+        },
+    };
+    for &step in profile.preflight_order {
         match step {
             PreflightStep::Redirect if is_redirect_status(resp.status) => {
                 return Err(CheckFailure::bare(FailureKind::PreflightDisallowedRedirect));
@@ -272,60 +330,64 @@ pub fn check_preflight<'r>(
             }
             PreflightStep::Redirect | PreflightStep::Status => {}
             PreflightStep::CorsCheck => cors_check_scanned(&scanned, input.origin, input.include, profile)?,
-            PreflightStep::ParseMethods => {
-                methods = Some(parse_list(
-                    &scanned,
-                    CorsHeader::AllowMethods,
-                    FailureKind::InvalidAllowMethods,
-                    profile,
-                )?)
-            }
-            PreflightStep::ParseHeaders => {
-                headers = Some(parse_list(
-                    &scanned,
-                    CorsHeader::AllowHeaders,
-                    FailureKind::InvalidAllowHeaders,
-                    profile,
-                )?)
-            }
-            PreflightStep::Method => check_method(methods.as_ref().unwrap_or(&TokenList::default()), input)?,
-            PreflightStep::Headers => check_headers(
-                headers.as_ref().unwrap_or(&TokenList::default()),
-                input,
+            PreflightStep::ParseMethods => parse_list(
+                &scanned,
+                CorsHeader::AllowMethods,
+                FailureKind::InvalidAllowMethods,
                 profile,
-                warnings,
+                &mut checked.methods,
             )?,
+            PreflightStep::ParseHeaders => parse_list(
+                &scanned,
+                CorsHeader::AllowHeaders,
+                FailureKind::InvalidAllowHeaders,
+                profile,
+                &mut checked.headers,
+            )?,
+            PreflightStep::Method => check_method(&checked.methods, input)?,
+            PreflightStep::Headers => check_headers(&checked.headers, input, profile, warnings)?,
         }
     }
-    let max_age = effective_max_age(scanned.get(CorsHeader::MaxAge).as_deref(), profile.engine);
-    Ok(PreflightChecked {
-        methods: methods.unwrap_or_default(),
-        headers: headers.unwrap_or_default(),
-        max_age,
-    })
+    checked.max_age = max_age_of(scanned.get(CorsHeader::MaxAge).as_deref(), profile);
+    Ok(checked)
 }
 
+/// Fetch "extract header list values" for `which` into `out` (left empty when absent).
+#[inline]
 fn parse_list<'r>(
     headers: &CorsHeaders<'r>,
     which: CorsHeader,
     kind: FailureKind,
     profile: &BrowserProfile,
-) -> Result<TokenList<'r>, CheckFailure> {
+    out: &mut TokenList<'r>,
+) -> Result<(), CheckFailure> {
     let Some(value) = headers.get(which) else {
-        return Ok(TokenList::default());
+        return Ok(());
     };
-    // WebKit quotes the raw header value; the others the offending token.
-    let raw = (profile.engine == Engine::Webkit).then(|| value.to_string());
-    TokenList::parse(value).map_err(|bad| CheckFailure::new(kind, raw.unwrap_or(bad)))
+    match TokenList::parse(value) {
+        Ok(list) => {
+            *out = list;
+            Ok(())
+        }
+        Err(bad) => {
+            // WebKit quotes the raw header value; the others the offending token.
+            let hint = match profile.engine {
+                Engine::Webkit => headers.get(which).unwrap_or_default().into_owned(),
+                _ => bad,
+            };
+            Err(CheckFailure::new(kind, hint))
+        }
+    }
 }
 
 /// Fetch's method check: listed byte-exactly, safelisted, or `*` without credentials (and
 /// with the use-CORS-preflight flag an absent list allows the request's own method).
-fn check_method(methods: &TokenList<'_>, input: &PreflightInput<'_>) -> Result<(), CheckFailure> {
+#[inline]
+fn check_method<S>(methods: &TokenList<'_>, input: &PreflightInput<'_, S>) -> Result<(), CheckFailure> {
     let m = input.method;
     let flag_default = input.use_cors_preflight && methods.is_empty();
-    if flag_default
-        || is_cors_safelisted_method(m)
+    if is_cors_safelisted_method(m)
+        || flag_default
         || methods.contains(m)
         || (!input.include && methods.contains("*"))
     {
@@ -334,18 +396,29 @@ fn check_method(methods: &TokenList<'_>, input: &PreflightInput<'_>) -> Result<(
     Err(CheckFailure::new(FailureKind::MethodNotAllowed, m))
 }
 
-fn check_headers(
+/// Fetch's header checks: every CORS-unsafe name listed (case-insensitively), or `*` without
+/// credentials, with the CORS non-wildcard request-header check for `Authorization`. The usual
+/// answer (everything listed) costs one lookup per name.
+#[inline(never)]
+fn check_headers<S: AsRef<str>>(
     allowed: &TokenList<'_>,
-    input: &PreflightInput<'_>,
+    input: &PreflightInput<'_, S>,
     profile: &BrowserProfile,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), CheckFailure> {
-    if input.unsafe_names.is_empty() {
+    let listed = |name: &str| allowed.contains_ignore_case(name);
+    let mut all_listed = true;
+    let mut auth_unlisted = false;
+    for name in input.unsafe_names.iter().map(AsRef::as_ref) {
+        if !listed(name) {
+            all_listed = false;
+            auth_unlisted |= eq_lower_lit(name.as_bytes(), b"authorization");
+        }
+    }
+    if all_listed {
         return Ok(());
     }
-    let listed = |name: &str| allowed.contains_ignore_case(name);
     let star = !input.include && allowed.contains("*");
-    let auth_unlisted = input.unsafe_names.iter().any(|n| n == "authorization") && !listed("authorization");
     if auth_unlisted && star && profile.wildcard_covers_authorization {
         warnings.push(authorization_warning(profile, input.url));
     } else if auth_unlisted && !profile.wildcard_covers_authorization {
@@ -361,14 +434,19 @@ fn check_headers(
     }
 }
 
-fn first_unlisted(
-    input: &PreflightInput<'_>,
+fn first_unlisted<S: AsRef<str>>(
+    input: &PreflightInput<'_, S>,
     profile: &BrowserProfile,
     listed: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let is_failing = |n: &str| !listed(n);
     match profile.header_hint {
-        HeaderHint::SortedLowercase => input.unsafe_names.iter().find(|n| is_failing(n)).cloned(),
+        HeaderHint::SortedLowercase => input
+            .unsafe_names
+            .iter()
+            .map(AsRef::as_ref)
+            .find(|n| is_failing(n))
+            .map(str::to_ascii_lowercase),
         HeaderHint::RequestOrderLowercase | HeaderHint::RequestOrderOriginalCase => {
             let lower = profile.header_hint == HeaderHint::RequestOrderLowercase;
             input
@@ -381,8 +459,11 @@ fn first_unlisted(
     }
 }
 
-fn is_unsafe(input: &PreflightInput<'_>, name: &str) -> bool {
-    input.unsafe_names.iter().any(|u| u.eq_ignore_ascii_case(name))
+fn is_unsafe<S: AsRef<str>>(input: &PreflightInput<'_, S>, name: &str) -> bool {
+    input
+        .unsafe_names
+        .iter()
+        .any(|u| eq_ignore_case(u.as_ref().as_bytes(), name.as_bytes()))
 }
 
 fn authorization_warning(profile: &BrowserProfile, url: &str) -> Warning {
@@ -434,7 +515,20 @@ mod tests {
             use_cors_preflight: false,
             url: "http://api.test/x",
         };
-        evaluate_preflight(r, &input, p)
+        let owned = evaluate_preflight(r, &input, p);
+        // The names borrowed from the request (any case) give the same answer.
+        let borrowed = crate::classify::cors_unsafe_names(&request_headers, p);
+        let input = PreflightInput {
+            unsafe_names: borrowed.as_slice(),
+            method,
+            request_headers: &request_headers,
+            origin: O,
+            include,
+            use_cors_preflight: false,
+            url: "http://api.test/x",
+        };
+        assert_eq!(evaluate_preflight(r, &input, p), owned, "{engine:?} {hdrs:?}");
+        owned
     }
 
     #[test]
@@ -599,6 +693,27 @@ mod tests {
             (Some("12000"), Engine::Firefox, 12000, Header),
             (Some("12000"), Engine::Webkit, 600, Capped),
             (Some("999999999999999999999"), Engine::Firefox, 86400, Capped),
+            (
+                Some("9223372036854775807"),
+                Engine::Spec,
+                9223372036854775807,
+                Header,
+            ),
+            (Some("9223372036854775808"), Engine::Spec, 5, InvalidDefault),
+            (Some("-9223372036854775808"), Engine::Chromium, 5, InvalidDefault),
+            (Some("18446744073709551615"), Engine::Firefox, 86400, Capped),
+            (Some("18446744073709551616"), Engine::Firefox, 86400, Capped),
+            (Some("000000000000000000000000600"), Engine::Spec, 600, Header),
+            (Some("000000000000000000000000600"), Engine::Firefox, 600, Header),
+            (Some("-0"), Engine::Chromium, 0, Header),
+            (Some("+"), Engine::Spec, 5, InvalidDefault),
+            (Some("12a"), Engine::Firefox, 0, InvalidNotCached),
+            (
+                Some("1234567890123456789"),
+                Engine::Spec,
+                1234567890123456789,
+                Header,
+            ),
         ];
         for (v, e, secs, src) in cases {
             let got = effective_max_age(v, e);

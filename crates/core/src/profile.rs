@@ -126,6 +126,37 @@ pub struct BrowserProfile {
     pub cache_whole_result: bool,
     /// Whether preflight results for IP-literal hosts are never reused (Firefox's DNS check).
     pub cache_skips_ip_literals: bool,
+    /// Derived from the two extra-name lists ([`name_filter`]): the [`name_filter_bit`] of
+    /// each of their names, so most other names skip both scans after one bit test.
+    #[serde(skip)]
+    pub extra_name_filter: u64,
+}
+
+/// One bit chosen by a name's length and first letter (any case): names with different bits
+/// differ. For the profile's [`BrowserProfile::extra_name_filter`].
+#[inline]
+pub const fn name_filter_bit(name: &[u8]) -> u64 {
+    let first = match name.first() {
+        Some(b) => *b | 0x20,
+        None => 0,
+    };
+    1 << ((name.len() as u64 * 7 + first as u64) % 64)
+}
+
+/// The [`name_filter_bit`]s of every name in `safelisted` and `forbidden`.
+pub const fn name_filter(safelisted: &[(&str, ExtraValueRule)], forbidden: &[&str]) -> u64 {
+    let mut mask = 0u64;
+    let mut i = 0;
+    while i < safelisted.len() {
+        mask |= name_filter_bit(safelisted[i].0.as_bytes());
+        i += 1;
+    }
+    let mut i = 0;
+    while i < forbidden.len() {
+        mask |= name_filter_bit(forbidden[i].as_bytes());
+        i += 1;
+    }
+    mask
 }
 
 const SPEC_ORDER: &[PreflightStep] = &[
@@ -202,12 +233,15 @@ static SPEC: BrowserProfile = BrowserProfile {
     preflight_407_net_error: None,
     cache_whole_result: false,
     cache_skips_ip_literals: false,
+    extra_name_filter: 0,
 };
+
+const CHROMIUM_EXTRA_FORBIDDEN: &[&str] = &["user-agent"];
 
 static CHROMIUM: BrowserProfile = BrowserProfile {
     engine: Engine::Chromium,
     extra_safelisted_headers: CHROMIUM_EXTRA_SAFELISTED,
-    extra_forbidden_headers: &["user-agent"],
+    extra_forbidden_headers: CHROMIUM_EXTRA_FORBIDDEN,
     preflight_order: CHROMIUM_ORDER,
     acao_style: AcaoStyle::Chromium,
     wildcard_covers_authorization: true,
@@ -222,6 +256,7 @@ static CHROMIUM: BrowserProfile = BrowserProfile {
     preflight_407_net_error: Some("net::ERR_UNEXPECTED_PROXY_AUTH"),
     cache_whole_result: true,
     cache_skips_ip_literals: false,
+    extra_name_filter: name_filter(CHROMIUM_EXTRA_SAFELISTED, CHROMIUM_EXTRA_FORBIDDEN),
 };
 
 static FIREFOX: BrowserProfile = BrowserProfile {
@@ -242,6 +277,7 @@ static FIREFOX: BrowserProfile = BrowserProfile {
     preflight_407_net_error: None,
     cache_whole_result: false,
     cache_skips_ip_literals: true,
+    extra_name_filter: 0,
 };
 
 static WEBKIT: BrowserProfile = BrowserProfile {
@@ -262,6 +298,7 @@ static WEBKIT: BrowserProfile = BrowserProfile {
     preflight_407_net_error: None,
     cache_whole_result: true,
     cache_skips_ip_literals: false,
+    extra_name_filter: 0,
 };
 
 impl BrowserProfile {
@@ -310,6 +347,23 @@ mod tests {
             assert_eq!(p.max_age_cap, cap, "{e:?}");
             assert_eq!(p.preflight_order[0], first, "{e:?}");
         }
+    }
+
+    #[test]
+    fn derived_name_filter_matches_the_lists() {
+        for e in [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit] {
+            let p = BrowserProfile::of(e);
+            let want = name_filter(p.extra_safelisted_headers, p.extra_forbidden_headers);
+            assert_eq!(p.extra_name_filter, want, "{e:?}");
+            // Every listed name, in any case, passes the filter.
+            let names = p.extra_safelisted_headers.iter().map(|(n, _)| *n);
+            for n in names.chain(p.extra_forbidden_headers.iter().copied()) {
+                let upper = n.to_ascii_uppercase();
+                assert_ne!(p.extra_name_filter & name_filter_bit(upper.as_bytes()), 0, "{n}");
+            }
+        }
+        assert_eq!(name_filter_bit(b"Dpr"), name_filter_bit(b"dpr"));
+        assert_ne!(name_filter_bit(b"dpr"), name_filter_bit(b"dprs"));
     }
 
     #[test]

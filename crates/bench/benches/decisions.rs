@@ -17,13 +17,16 @@
 //!
 //! The other benchmarks are the components, for locating a regression.
 //!
-//! Instruction counts (load-independent): `CORS_BENCH_ITERS=N cargo bench --bench decisions
-//! -- <name>` runs `<name>` N times outside criterion; run it under
+//! Run: `cargo bench -p cors-doctor-bench --bench decisions` (this package exists so that
+//! criterion stays out of `cors-doctor-core`'s dependency tree).
+//!
+//! Instruction counts (load-independent): `CORS_BENCH_ITERS=N cargo bench -p cors-doctor-bench
+//! --bench decisions -- <name>` runs `<name>` N times outside criterion; run it under
 //! `valgrind --tool=callgrind` for two values of N and divide the difference.
 
 use cors_doctor_core::check::{cors_check, cors_check_scanned};
 use cors_doctor_core::classify::{
-    classify, needs_preflight, normalize_method, normalized_method, unsafe_header_names,
+    classify, cors_unsafe_names, needs_preflight, normalize_method, normalized_method, unsafe_header_names,
 };
 use cors_doctor_core::exposure::{exposed_header_names, Exposure};
 use cors_doctor_core::http::CorsHeaders;
@@ -188,18 +191,19 @@ fn cases() -> [Case; 3] {
 }
 
 /// One common-case decision: `true` when the script gets the response, plus how many of the
-/// actual response's header lines it can read. Uses the allocation-light entry points: the
-/// response headers are scanned once for the CORS check and exposure.
+/// actual response's header lines it can read. Uses the allocation-free entry points: the
+/// CORS-unsafe names are borrowed from the request ([`cors_unsafe_names`]), and the response
+/// headers are scanned once for the CORS check and exposure.
 fn decide(case: &Case, profile: &BrowserProfile) -> (bool, usize) {
     let req = &case.req;
     let include = req.credentials == Credentials::Include;
     let method = normalized_method(&req.method);
-    let names = unsafe_header_names(&req.headers, profile);
-    if needs_preflight(method, &names, req.use_cors_preflight) {
+    let names = cors_unsafe_names(&req.headers, profile);
+    if needs_preflight(method, names.as_slice(), req.use_cors_preflight) {
         let input = PreflightInput {
             method,
             request_headers: &req.headers,
-            unsafe_names: &names,
+            unsafe_names: names.as_slice(),
             origin: &req.origin,
             include,
             use_cors_preflight: req.use_cors_preflight,
