@@ -332,6 +332,21 @@ impl Redact {
     fn all(&self, items: &[String]) -> Vec<String> {
         items.iter().map(|s| self.s(s)).collect()
     }
+
+    /// [`Redact::s`] of a string the caller owns: no copy when nothing is redacted.
+    fn own(&self, text: String) -> String {
+        if self.show {
+            return text;
+        }
+        match redact_query_secrets(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(redacted) => redacted,
+        }
+    }
+
+    fn own_all(&self, items: Vec<String>) -> Vec<String> {
+        items.into_iter().map(|s| self.own(s)).collect()
+    }
 }
 
 fn basis_name(b: har::request::CredentialsBasis) -> &'static str {
@@ -379,49 +394,55 @@ fn verdict_out(v: &cors_doctor_core::Verdict, r: &Redact) -> VerdictOut {
 
 /// Build the output record of one analysed request (secrets redacted unless shown).
 pub(crate) fn request_out(a: &Analyzed, show_secrets: bool) -> RequestOut {
+    into_request_out(a.clone(), show_secrets)
+}
+
+/// [`request_out`], taking the analysed request apart instead of copying it (the JSON stream's path).
+pub(crate) fn into_request_out(a: Analyzed, show_secrets: bool) -> RequestOut {
     let r = Redact { show: show_secrets };
     let fix = a.fix.as_ref().map(|(f, d)| fix_out(f, d.as_ref()));
+    let credentials = credentials_name(a.request.credentials);
     RequestOut {
         index: a.index,
-        url: r.s(&a.url),
-        method: a.method.clone(),
-        origin: a.origin.clone(),
+        url: r.own(a.url),
+        method: a.method,
+        origin: a.origin,
         origin_source: a.origin_source.name(),
         status: a.status,
-        error: a.recorded_error.clone(),
+        error: a.recorded_error,
         preflight_index: a.preflight_index,
-        redirect_indices: a.redirect_indices.clone(),
-        credentials: credentials_name(a.request.credentials),
+        redirect_indices: a.redirect_indices,
+        credentials,
         credentials_basis: basis_name(a.credentials_basis),
         result: a.status_kind.name(),
-        failure_kind: a.failure_kind.clone(),
+        failure_kind: a.failure_kind,
         verdicts: a
             .verdicts
             .iter()
             .map(|v| (v.engine.name(), verdict_out(v, &r)))
             .collect(),
-        root_cause: a.diagnosis.root_cause.as_ref().map(|c| RootCauseOut {
+        root_cause: a.diagnosis.root_cause.map(|c| RootCauseOut {
             id: c.id,
-            headline: r.s(&c.headline),
-            detail: r.s(&c.detail),
+            headline: r.own(c.headline),
+            detail: r.own(c.detail),
         }),
         findings: a
             .diagnosis
             .findings
-            .iter()
+            .into_iter()
             .map(|f| FindingOut {
                 id: f.id,
                 severity: f.severity,
-                title: r.s(&f.title),
-                detail: r.s(&f.detail),
-                evidence: r.all(&f.evidence),
-                remedy: r.s(&f.remedy),
                 fix: (f.severity == cors_doctor_core::diagnosis::Severity::Error)
                     .then(|| fix.clone())
                     .flatten(),
+                title: r.own(f.title),
+                detail: r.own(f.detail),
+                evidence: r.own_all(f.evidence),
+                remedy: r.own(f.remedy),
             })
             .collect(),
-        evidence: r.all(&a.evidence),
+        evidence: r.own_all(a.evidence),
         fix,
     }
 }
@@ -500,7 +521,7 @@ impl<'a> Sink<'a> {
             self.failures += 1;
         }
         if self.cfg.format == Format::Json {
-            let rec = request_out(&a, self.cfg.show_secrets);
+            let rec = into_request_out(a, self.cfg.show_secrets);
             // Serialize into a buffer (static dispatch per fragment), then one write.
             let mut buf = std::mem::take(&mut self.buf);
             buf.clear();

@@ -622,13 +622,7 @@ impl Core {
             return self;
         }
         let finder = memchr::memmem::Finder::new(old.as_bytes());
-        let fix = |s: &mut String| {
-            if *s == old {
-                url.clone_into(s);
-            } else if finder.find(s.as_bytes()).is_some() {
-                *s = s.replace(old.as_str(), url);
-            }
-        };
+        let fix = |s: &mut String| rewrite_url(s, &old, url, &finder);
         for v in self
             .verdicts
             .iter_mut()
@@ -652,6 +646,41 @@ impl Core {
             f.evidence.iter_mut().for_each(fix);
         }
         self
+    }
+
+    /// A copy without the replay log, which only the fix reads (most requests need none).
+    fn without_log(&self) -> Core {
+        Core {
+            request: self.request.clone(),
+            basis: self.basis,
+            verdicts: self.verdicts.clone(),
+            log: Vec::new(),
+            notes: self.notes.clone(),
+            inferred: self.inferred,
+            credentials_note: self.credentials_note.clone(),
+            diagnosis: self.diagnosis.clone(),
+        }
+    }
+
+    /// The replay log as [`Core::for_url`]`(url)` would have it.
+    fn log_for_url(&self, url: &str) -> Vec<Replayed> {
+        let mut log = self.log.clone();
+        let old = self.request.url.as_str();
+        if old != url {
+            let finder = memchr::memmem::Finder::new(old.as_bytes());
+            log.iter_mut()
+                .for_each(|r| rewrite_url(&mut r.request.url, old, url, &finder));
+        }
+        log
+    }
+}
+
+/// Replace `old` (found by `finder`) with `url` in `s`.
+fn rewrite_url(s: &mut String, old: &str, url: &str, finder: &memchr::memmem::Finder<'_>) {
+    if s == old {
+        url.clone_into(s);
+    } else if finder.find(s.as_bytes()).is_some() {
+        *s = s.replace(old, url);
     }
 }
 
@@ -881,8 +910,10 @@ fn judge(
         recorder,
         engines,
     );
-    let mut core = match key.and_then(|k| memo.cores.get(&k)) {
-        Some(c) => c.clone().for_url(&e.url),
+    let hit = key.and_then(|k| memo.cores.get(&k));
+    let log_elided = hit.is_some();
+    let mut core = match hit {
+        Some(c) => c.without_log().for_url(&e.url),
         None => {
             let c = evaluate(req, basis, &rec, last, recorder, engines);
             if let Some(k) = key {
@@ -894,15 +925,6 @@ fn judge(
             c
         }
     };
-    // Bodies are per entry (the memo key leaves them out); only the fix reads them.
-    for r in &mut core.log {
-        let from = if r.role == Role::Preflight {
-            preflight
-        } else {
-            Some(e)
-        };
-        r.body = from.map(|x| x.body_prefix.clone()).unwrap_or_default();
-    }
     let mut evidence = Vec::new();
     if core.inferred {
         evidence.push(
@@ -928,7 +950,21 @@ fn judge(
             .findings
             .iter()
             .any(|f| f.severity == Severity::Error && f.id != "har-failure-not-recorded");
-    let fix = needs_fix.then(|| fix_for(&core.request, &core.log, &core.verdicts, key, memo));
+    let fix = needs_fix.then(|| {
+        if let Some(c) = key.filter(|_| log_elided).and_then(|k| memo.cores.get(&k)) {
+            core.log = c.log_for_url(&e.url);
+        }
+        // Bodies are per entry (the memo key leaves them out); only the fix reads them.
+        for r in &mut core.log {
+            let from = if r.role == Role::Preflight {
+                preflight
+            } else {
+                Some(e)
+            };
+            r.body = from.map(|x| x.body_prefix.clone()).unwrap_or_default();
+        }
+        fix_for(&core.request, &core.log, &core.verdicts, key, memo)
+    });
     let failure_kind = failure_kind(&core.verdicts, status_kind);
     Analyzed {
         index: e.index,
