@@ -9,6 +9,7 @@
 //! Set-Cookie values, tokens in query strings) are redacted while the output records are built.
 
 use cors_doctor_core::redact::redact_query_secrets;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -321,12 +322,17 @@ struct Redact {
 }
 
 impl Redact {
-    fn s(&self, text: &str) -> String {
+    /// `text` as it may be shown: borrowed unless a secret had to go.
+    fn cow<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if self.show {
-            text.to_string()
+            Cow::Borrowed(text)
         } else {
-            redact_query_secrets(text).into_owned()
+            redact_query_secrets(text)
         }
+    }
+
+    fn s(&self, text: &str) -> String {
+        self.cow(text).into_owned()
     }
 
     fn all(&self, items: &[String]) -> Vec<String> {
@@ -335,12 +341,9 @@ impl Redact {
 
     /// [`Redact::s`] of a string the caller owns: no copy when nothing is redacted.
     fn own(&self, text: String) -> String {
-        if self.show {
-            return text;
-        }
-        match redact_query_secrets(&text) {
-            std::borrow::Cow::Borrowed(_) => text,
-            std::borrow::Cow::Owned(redacted) => redacted,
+        match self.cow(&text) {
+            Cow::Owned(redacted) => redacted,
+            Cow::Borrowed(_) => text,
         }
     }
 

@@ -343,7 +343,7 @@ impl Analyzer {
         let origin = e.request_header("origin");
         let mut urls = std::mem::take(&mut self.urls);
         let mut matches = |p: &Entry| -> Option<f64> {
-            if !p.is_preflight() || !same_url_as(&mut urls, &p.url, &e.url, facts) {
+            if !p.is_preflight() || !urls.same_url(&p.url, &e.url, facts) {
                 return None;
             }
             let acrm = p.request_header("access-control-request-method").map(str::trim);
@@ -409,11 +409,6 @@ impl Analyzer {
         }
         hops
     }
-}
-
-/// Whether URL string `a` names the same URL as `b`, whose facts are `b_facts`.
-fn same_url_as(urls: &mut UrlCache, a: &str, b: &str, b_facts: &UrlFacts) -> bool {
-    a == b || (b_facts.normalized.is_some() && urls.facts(a).normalized == b_facts.normalized)
 }
 
 fn location(e: &Entry) -> Option<String> {

@@ -142,12 +142,10 @@ impl UrlCache {
         self.pages.get(origin).and_then(|o| o.as_deref())
     }
 
-    /// Whether two URL strings name the same URL once parsed.
-    pub fn same_url(&mut self, a: &str, b: &str) -> bool {
-        a == b || {
-            let x = self.facts(a);
-            x.normalized.is_some() && x.normalized == self.facts(b).normalized
-        }
+    /// Whether URL string `a` names the same URL as `b` once parsed; `b_facts` are `b`'s facts
+    /// (the caller compares one `b` with many `a`s).
+    pub fn same_url(&mut self, a: &str, b: &str, b_facts: &UrlFacts) -> bool {
+        a == b || (b_facts.normalized.is_some() && self.facts(a).normalized == b_facts.normalized)
     }
 }
 
@@ -155,14 +153,6 @@ impl UrlCache {
 pub fn url_origin(url: &str) -> Option<String> {
     let u = Url::parse(url).ok()?;
     Some(Origin::of_url(&u).serialize())
-}
-
-/// Whether `origin` and `url` are the same origin (an opaque origin never is).
-pub fn same_origin(origin: &str, url: &str) -> bool {
-    match (Origin::parse(origin), Url::parse(url)) {
-        (Ok(o), Ok(u)) => !o.is_opaque() && o.same_origin(&Origin::of_url(&u)),
-        _ => false,
-    }
 }
 
 /// Whether the entry is a load the browser made in CORS mode (fetch/XHR, or anything whose
