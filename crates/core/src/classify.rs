@@ -7,8 +7,8 @@
 //! [`BrowserProfile`]. [`classify`] explains the decision; [`cors_unsafe_names`] is the
 //! allocation-free core (the names borrowed from the request, [`UnsafeNames`]) and
 //! [`unsafe_header_names`] its owned form, which the fetch driver recomputes at every redirect
-//! hop. Names on no list are recognised by one bit test ([`name_filter_bit`]) before any
-//! comparison.
+//! hop. Names on no list are recognised by one table lookup (length and initial, with the
+//! profile's [`name_filter_bit`]) before any comparison.
 
 use crate::http::{
     eq_lower_lit, eq_lower_name, fold_word, load_short, short_word, tchar_run_end, trim_http_whitespace,
@@ -80,31 +80,36 @@ pub fn normalize_method(method: &str) -> String {
     normalized_method(method).to_owned()
 }
 
-/// [`normalize_method`] without allocating: the uppercase name or `method` itself. The
-/// method, case-folded into one word, is matched against the six names' words.
+/// [`normalize_method`] without allocating: the uppercase name or `method` itself. The length
+/// picks the one or two candidates among the six names; the method, read as one word with
+/// each byte's 0x20 bit set (a letter's lowercase; no other byte becomes a letter), is
+/// compared with their lowercase words.
+#[inline]
 pub fn normalized_method(method: &str) -> &str {
-    const fn lower(s: &str) -> u64 {
-        short_word(s.as_bytes())
+    const fn lower(name: &str) -> u64 {
+        short_word(name.as_bytes())
     }
-    const NORMALIZED: [(&str, u64); 6] = [
-        ("GET", lower("get")),
-        ("PUT", lower("put")),
-        ("HEAD", lower("head")),
-        ("POST", lower("post")),
-        ("DELETE", lower("delete")),
-        ("OPTIONS", lower("options")),
-    ];
+    const GET: u64 = lower("get");
+    const PUT: u64 = lower("put");
+    const HEAD: u64 = lower("head");
+    const POST: u64 = lower("post");
+    const DELETE: u64 = lower("delete");
+    const OPTIONS: u64 = lower("options");
     let b = method.as_bytes();
-    if !(3..=7).contains(&b.len()) {
-        return method;
-    }
-    let word = fold_word(load_short(b));
-    match NORMALIZED
-        .iter()
-        .find(|(name, w)| *w == word && name.len() == b.len())
-    {
-        Some((name, _)) => name,
-        None => method,
+    match b.len() {
+        3 => match load_short(b) | 0x20_2020 {
+            GET => "GET",
+            PUT => "PUT",
+            _ => method,
+        },
+        4 => match load_short(b) | 0x2020_2020 {
+            HEAD => "HEAD",
+            POST => "POST",
+            _ => method,
+        },
+        6 if load_short(b) | 0x2020_2020_2020 == DELETE => "DELETE",
+        7 if load_short(b) | 0x20_2020_2020_2020 == OPTIONS => "OPTIONS",
+        _ => method,
     }
 }
 
@@ -187,19 +192,37 @@ const SAFELISTED_NAMES: [&str; 5] = [
     "range",
 ];
 
-/// The [`name_filter_bit`]s of every name the spec lists (safelisted, forbidden, method
-/// overrides): a name whose bit is clear is none of them.
-const SPEC_NAME_FILTER: u64 =
-    names_filter(&SAFELISTED_NAMES) | names_filter(FORBIDDEN_NAMES) | names_filter(METHOD_OVERRIDES);
+/// For each name length modulo 32, one bit per initial (`& 31`, so either case) of the names
+/// the spec lists at that length (safelisted, forbidden, method overrides), and in every
+/// entry `p` and `s`, the initials of the forbidden prefixes `proxy-` and `sec-`: a name whose
+/// bit is clear is on none of the spec's lists.
+const SPEC_INITIALS: [u32; 32] = spec_initials();
 
-const fn names_filter(names: &[&str]) -> u64 {
-    let mut mask = 0;
-    let mut i = 0;
-    while i < names.len() {
-        mask |= name_filter_bit(names[i].as_bytes());
-        i += 1;
+const fn spec_initials() -> [u32; 32] {
+    let lists: [&[&str]; 3] = [&SAFELISTED_NAMES, FORBIDDEN_NAMES, METHOD_OVERRIDES];
+    let mut table = [1 << (b'p' & 31) | 1 << (b's' & 31); 32];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let name = lists[l][i].as_bytes();
+            table[name.len() % 32] |= 1 << (name[0] & 31);
+            i += 1;
+        }
+        l += 1;
     }
-    mask
+    table
+}
+
+/// Whether `name` may be on a spec list, a forbidden-prefixed name, or on one of the
+/// profile's lists: one table lookup by length and initial, and the profile's
+/// [`name_filter_bit`]. Most names a script sets fail both.
+#[inline(always)]
+fn maybe_listed(name: &[u8], profile: &BrowserProfile) -> bool {
+    let initial = name.first().map_or(0, |b| b & 31);
+    let spec = SPEC_INITIALS[name.len() % 32] >> initial & 1 != 0;
+    // Both tests, without a branch between them (they share the first byte's load).
+    spec | (profile.extra_name_filter & name_filter_bit(name) != 0)
 }
 
 /// One of [`METHOD_OVERRIDES`] (all start with `x-` and are 13..=22 bytes).
@@ -267,12 +290,7 @@ pub enum HeaderVerdict {
 /// Fetch "CORS-safelisted request-header" for one (name, value), with the profile's extras.
 #[inline]
 pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
-    let bytes = name.as_bytes();
-    // Most names a script sets are on no list at all: one bit test (by length and first
-    // letter, against every listed name) and the absence of a forbidden prefix prove it.
-    if (SPEC_NAME_FILTER | profile.extra_name_filter) & name_filter_bit(bytes) == 0
-        && !has_forbidden_prefix(bytes)
-    {
+    if !maybe_listed(name.as_bytes(), profile) {
         return HeaderVerdict::NotSafelistedName;
     }
     listed_header_verdict(name, value, profile)
@@ -280,50 +298,149 @@ pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> Head
 
 /// [`header_verdict`] for a name that may be on a list.
 fn listed_header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
-    let bytes = name.as_bytes();
-    // The spec's safelisted names, by length, then one comparison (no lowercase copy).
-    let spec = match bytes.len() {
-        5 => Some(SpecName::Range).filter(|_| eq_lower_lit(bytes, b"range")),
-        6 => Some(SpecName::Accept).filter(|_| eq_lower_lit(bytes, b"accept")),
-        12 => Some(SpecName::ContentType).filter(|_| eq_lower_lit(bytes, b"content-type")),
-        15 => Some(SpecName::Language).filter(|_| eq_lower_lit(bytes, b"accept-language")),
-        16 => Some(SpecName::Language).filter(|_| eq_lower_lit(bytes, b"content-language")),
-        _ => None,
-    };
-    // The profile's extra names, scanned only when one shares this name's filter bit.
-    let maybe_extra = profile.extra_name_filter & name_filter_bit(bytes) != 0;
-    let extra = match spec {
-        None if maybe_extra => profile
-            .extra_safelisted_headers
-            .iter()
-            .find(|(n, _)| eq_lower_name(bytes, n.as_bytes()))
-            .map(|(_, rule)| *rule),
-        _ => None,
-    };
-    if spec.is_none() && extra.is_none() {
-        // Not on any safelist: forbidden (ignored) or CORS-unsafe. Safelisted names are never
-        // forbidden, so the forbidden scan only runs here.
-        let forbidden = is_forbidden_request_header(name, value)
-            || (maybe_extra
-                && profile
-                    .extra_forbidden_headers
-                    .iter()
-                    .any(|f| eq_lower_name(bytes, f.as_bytes())));
-        return if forbidden {
+    let Some(rule) = safelist_rule(name.as_bytes(), profile) else {
+        return if is_ignored_header(name, value, profile) {
             HeaderVerdict::Forbidden
         } else {
             HeaderVerdict::NotSafelistedName
         };
-    }
+    };
     let value = trim_http_whitespace(value);
     if value.len() > MAX_SAFELISTED_VALUE {
         return HeaderVerdict::TooLong;
     }
-    match (extra, spec) {
-        (Some(rule), _) => verdict_from(extra_value_ok(rule, value)),
-        (None, Some(name)) => spec_value_verdict(name, value),
-        (None, None) => HeaderVerdict::NotSafelistedName,
+    match rule {
+        ValueRule::Spec(name) => spec_value_verdict(name, value),
+        ValueRule::Extra(rule) => verdict_from(extra_value_ok(rule, value)),
     }
+}
+
+/// How one header counts in "CORS-unsafe request-header names": ignored (forbidden), a
+/// CORS-safelisted request-header (with its trimmed value's length, for the 1024-byte total),
+/// or CORS-unsafe. Exactly [`header_verdict`] with the unsafe verdicts merged (the test
+/// `header_class_matches_header_verdict` holds them together), so that a failing value need
+/// not say why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderClass {
+    Forbidden,
+    Safelisted(usize),
+    Unsafe,
+}
+
+/// [`header_verdict`] as a [`HeaderClass`].
+#[inline(always)]
+fn header_class(name: &str, value: &str, profile: &BrowserProfile) -> HeaderClass {
+    if !maybe_listed(name.as_bytes(), profile) {
+        return HeaderClass::Unsafe;
+    }
+    listed_header_class(name, value, profile)
+}
+
+/// [`header_class`] for a name that may be on a list: `Content-Type` here, the other names
+/// out of line.
+#[inline(always)]
+fn listed_header_class(name: &str, value: &str, profile: &BrowserProfile) -> HeaderClass {
+    match spec_safelisted_name(name.as_bytes()) {
+        Some(SpecName::ContentType) => {
+            let value = trim_http_whitespace(value);
+            // The essence first: most unsafe Content-Types fail it without a byte scan.
+            if value.len() <= MAX_SAFELISTED_VALUE
+                && has_safelisted_essence(value.as_bytes())
+                && first_unsafe_byte(value).is_none()
+            {
+                HeaderClass::Safelisted(value.len())
+            } else {
+                HeaderClass::Unsafe
+            }
+        }
+        Some(spec) => value_class(ValueRule::Spec(spec), value),
+        None => other_header_class(name, value, profile),
+    }
+}
+
+/// [`header_class`] for a name on none of the spec's safelists: one of the profile's extras,
+/// forbidden (ignored), or CORS-unsafe.
+#[inline(never)]
+fn other_header_class(name: &str, value: &str, profile: &BrowserProfile) -> HeaderClass {
+    match extra_rule(name.as_bytes(), profile) {
+        Some(rule) => value_class(rule, value),
+        None if is_ignored_header(name, value, profile) => HeaderClass::Forbidden,
+        None => HeaderClass::Unsafe,
+    }
+}
+
+/// [`header_class`] for a safelisted name with `rule`, by its value.
+#[inline(never)]
+fn value_class(rule: ValueRule, value: &str) -> HeaderClass {
+    let value = trim_http_whitespace(value);
+    let safelisted = value.len() <= MAX_SAFELISTED_VALUE
+        && match rule {
+            ValueRule::Spec(name) => spec_value_verdict(name, value) == HeaderVerdict::Safelisted,
+            ValueRule::Extra(rule) => extra_value_ok(rule, value),
+        };
+    if safelisted {
+        HeaderClass::Safelisted(value.len())
+    } else {
+        HeaderClass::Unsafe
+    }
+}
+
+/// The value rule of a CORS-safelisted request-header name: the spec's names first, then the
+/// profile's extras.
+#[inline]
+fn safelist_rule(name: &[u8], profile: &BrowserProfile) -> Option<ValueRule> {
+    match spec_safelisted_name(name) {
+        Some(spec) => Some(ValueRule::Spec(spec)),
+        None => extra_rule(name, profile),
+    }
+}
+
+/// The spec's CORS-safelisted request-header names, by length and one word comparison (no
+/// lowercase copy).
+#[inline(always)]
+fn spec_safelisted_name(name: &[u8]) -> Option<SpecName> {
+    match name.len() {
+        5 => Some(SpecName::Range).filter(|_| eq_lower_lit(name, b"range")),
+        6 => Some(SpecName::Accept).filter(|_| eq_lower_lit(name, b"accept")),
+        12 => Some(SpecName::ContentType).filter(|_| eq_lower_lit(name, b"content-type")),
+        15 => Some(SpecName::Language).filter(|_| eq_lower_lit(name, b"accept-language")),
+        16 => Some(SpecName::Language).filter(|_| eq_lower_lit(name, b"content-language")),
+        _ => None,
+    }
+}
+
+/// The rule of one of the profile's extra CORS-safelisted request-headers, if `name` is one
+/// (scanned only when one shares this name's [`name_filter_bit`]).
+#[inline]
+fn extra_rule(name: &[u8], profile: &BrowserProfile) -> Option<ValueRule> {
+    if profile.extra_name_filter & name_filter_bit(name) == 0 {
+        return None;
+    }
+    profile
+        .extra_safelisted_headers
+        .iter()
+        .find(|(n, _)| eq_lower_name(name, n.as_bytes()))
+        .map(|(_, rule)| ValueRule::Extra(*rule))
+}
+
+/// Whether a name on no safelist is left out of the decision: a forbidden request-header, or
+/// one of the profile's extra forbidden names. (Safelisted names are never forbidden, so this
+/// only runs for the others.)
+fn is_ignored_header(name: &str, value: &str, profile: &BrowserProfile) -> bool {
+    let bytes = name.as_bytes();
+    is_forbidden_request_header(name, value)
+        || (profile.extra_name_filter & name_filter_bit(bytes) != 0
+            && profile
+                .extra_forbidden_headers
+                .iter()
+                .any(|f| eq_lower_name(bytes, f.as_bytes())))
+}
+
+/// Which value rule a CORS-safelisted request-header name has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueRule {
+    Spec(SpecName),
+    Extra(ExtraValueRule),
 }
 
 /// The spec's CORS-safelisted request-header names, grouped by value rule.
@@ -355,7 +472,7 @@ fn spec_value_verdict(name: SpecName, value: &str) -> HeaderVerdict {
         SpecName::Language => verdict_from(value.bytes().all(is_language_byte)),
         SpecName::ContentType => match first_unsafe_byte(value) {
             Some(b) => HeaderVerdict::UnsafeByte(b),
-            None => verdict_from(mime_essence_is_safelisted(value)),
+            None => verdict_from(has_safelisted_essence(value.as_bytes())),
         },
         SpecName::Range => verdict_from(is_simple_range(value)),
     }
@@ -390,19 +507,39 @@ pub fn parse_mime_essence(value: &str) -> Option<(&str, &str)> {
     (end > slash + 1 && matches!(after, None | Some(b';'))).then(|| (&value[..slash], &value[slash + 1..end]))
 }
 
-/// [`SAFELISTED_CONTENT_TYPES`] split into (type, subtype), for word comparisons.
-const SAFELISTED_ESSENCES: [(&str, &str); 3] = [
-    ("application", "x-www-form-urlencoded"),
-    ("multipart", "form-data"),
-    ("text", "plain"),
-];
-
-fn mime_essence_is_safelisted(value: &str) -> bool {
-    parse_mime_essence(value).is_some_and(|(ty, sub)| {
-        SAFELISTED_ESSENCES.iter().any(|(t, s)| {
-            eq_lower_name(ty.as_bytes(), t.as_bytes()) && eq_lower_name(sub.as_bytes(), s.as_bytes())
-        })
+/// Whether `value` (trimmed of HTTP whitespace) parses to one of [`SAFELISTED_CONTENT_TYPES`]
+/// ("parse a MIME type", essence only): the initial picks the one candidate, spelled out in
+/// any case, and after it comes nothing or HTTP whitespace up to `;` (a tchar would lengthen
+/// the subtype, anything else fails the parse). The test `essence_check_matches_the_parser`
+/// holds it to [`parse_mime_essence`].
+#[inline(always)]
+fn has_safelisted_essence(value: &[u8]) -> bool {
+    let rest = match value.first().map(|b| b | 0x20) {
+        Some(b'a') => strip_essence(value, b"application", b"x-www-form-urlencoded"),
+        Some(b'm') => strip_essence(value, b"multipart", b"form-data"),
+        Some(b't') => strip_essence(value, b"text", b"plain"),
+        _ => None,
+    };
+    rest.is_some_and(|rest| {
+        matches!(
+            rest.iter().find(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+            None | Some(b';')
+        )
     })
+}
+
+/// What follows `type/subtype` (in any case) at the start of `value`, if it starts so.
+#[inline(always)]
+fn strip_essence<'v, const T: usize, const S: usize>(
+    value: &'v [u8],
+    ty: &[u8; T],
+    subtype: &[u8; S],
+) -> Option<&'v [u8]> {
+    if value.len() < T + 1 + S {
+        return None;
+    }
+    let (head, rest) = value.split_at(T + 1 + S);
+    (eq_lower_lit(&head[..T], ty) && head[T] == b'/' && eq_lower_lit(&head[T + 1..], subtype)).then_some(rest)
 }
 
 /// Fetch "simple range header value": `bytes=START-[END]`, one range, no whitespace,
@@ -449,26 +586,82 @@ pub fn unsafe_header_names(headers: &[(String, String)], profile: &BrowserProfil
 
 /// Fetch "CORS-unsafe request-header names" without allocating for up to six names: the
 /// names borrowed from `headers`, ordered and deduplicated as their lowercase forms.
-#[inline]
+// No `#[inline]`: one call keeps the loop's registers to itself and its callers small.
 pub fn cors_unsafe_names<'a>(headers: &'a [(String, String)], profile: &BrowserProfile) -> UnsafeNames<'a> {
-    let mut names = UnsafeNames::default();
+    // The parts of an `UnsafeNames`, apart while the list is built: the count stays in a
+    // register.
+    let mut inline = [""; INLINE_NAMES];
+    let mut len = 0;
+    let mut spilled = Vec::new();
     let mut safelisted_total = 0usize;
     for (name, value) in headers {
-        match header_verdict(name, value, profile) {
-            HeaderVerdict::Forbidden => {}
-            HeaderVerdict::Safelisted => safelisted_total += trim_http_whitespace(value).len(),
-            _ => names.insert(name),
+        match header_class(name, value, profile) {
+            HeaderClass::Forbidden => {}
+            HeaderClass::Safelisted(value_len) => safelisted_total += value_len,
+            HeaderClass::Unsafe if len < INLINE_NAMES => len = insert_inline(&mut inline, len, name),
+            HeaderClass::Unsafe => spilled = insert_spilled(&inline, spilled, name),
         }
     }
     if safelisted_total > MAX_SAFELISTED_TOTAL {
-        // Over the total, every safelisted header is unsafe too (rare: a second pass).
-        for (name, value) in headers {
-            if header_verdict(name, value, profile) == HeaderVerdict::Safelisted {
-                names.insert(name);
+        return UnsafeNames::over_total(inline, len, spilled, headers, profile);
+    }
+    UnsafeNames { inline, len, spilled }
+}
+
+/// Adds `name` to the `len` sorted names in `inline` unless the same name (in any case) is
+/// there already, and returns the new count (`len` < [`INLINE_NAMES`]): one insertion-sort
+/// step from the end (requests set a handful of headers, often in order), moving greater
+/// names up as it goes and comparing first words ([`first_word`], computed once for `name`).
+#[inline(always)]
+fn insert_inline<'a>(inline: &mut [&'a str; INLINE_NAMES], len: usize, name: &'a str) -> usize {
+    let mut hole = len;
+    if len > 0 {
+        let word = first_word(name.as_bytes());
+        while hole > 0 {
+            let before = inline[hole - 1];
+            let order = match first_word(before.as_bytes()) {
+                w if w > word => std::cmp::Ordering::Greater,
+                w if w < word => std::cmp::Ordering::Less,
+                _ => cmp_lowercase_rest(before.as_bytes(), name.as_bytes()),
+            };
+            match order {
+                std::cmp::Ordering::Greater => inline[hole] = before,
+                std::cmp::Ordering::Equal => return close_hole(inline, len, hole),
+                std::cmp::Ordering::Less => break,
             }
+            hole -= 1;
         }
     }
-    names
+    inline[hole] = name;
+    len + 1
+}
+
+/// Undoes [`insert_inline`]'s moves for a name already there: the names above `hole` move
+/// back down, and the slot past the last name is empty again. Returns `len`.
+#[cold]
+#[inline(never)]
+fn close_hole(inline: &mut [&str; INLINE_NAMES], len: usize, hole: usize) -> usize {
+    inline.copy_within(hole + 1..=len, hole);
+    inline[len] = "";
+    len
+}
+
+/// [`insert_inline`] past the inline capacity: `spilled` (filled from the full `inline` on
+/// the first call) with `name` at its place.
+#[cold]
+#[inline(never)]
+fn insert_spilled<'a>(
+    inline: &[&'a str; INLINE_NAMES],
+    mut spilled: Vec<&'a str>,
+    name: &'a str,
+) -> Vec<&'a str> {
+    if spilled.is_empty() {
+        spilled.extend_from_slice(inline);
+    }
+    if let Err(pos) = spilled.binary_search_by(|n| cmp_lowercase(n, name)) {
+        spilled.insert(pos, name);
+    }
+    spilled
 }
 
 /// How many names [`UnsafeNames`] holds before it allocates.
@@ -511,57 +704,82 @@ impl<'a> UnsafeNames<'a> {
         self.as_slice().iter().map(|n| n.to_ascii_lowercase()).collect()
     }
 
-    /// Adds `name` at its place unless the same name (in any case) is there already (a linear
-    /// search: requests set a handful of headers).
+    /// Adds `name` at its place unless the same name (in any case) is there already (`len`
+    /// stays at [`INLINE_NAMES`] once the names are spilled).
     fn insert(&mut self, name: &'a str) {
-        if !self.spilled.is_empty() || self.len == INLINE_NAMES {
-            return self.insert_spilled(name);
+        if self.len < INLINE_NAMES {
+            self.len = insert_inline(&mut self.inline, self.len, name);
+        } else {
+            self.spilled = insert_spilled(&self.inline, std::mem::take(&mut self.spilled), name);
         }
-        let mut pos = 0;
-        while pos < self.len {
-            match cmp_lowercase(self.inline[pos], name) {
-                std::cmp::Ordering::Less => pos += 1,
-                std::cmp::Ordering::Equal => return,
-                std::cmp::Ordering::Greater => break,
-            }
-        }
-        // Shift the tail up by one (a few names: a loop, not a `memmove` call).
-        let mut i = self.len;
-        while i > pos {
-            self.inline[i] = self.inline[i - 1];
-            i -= 1;
-        }
-        self.inline[pos] = name;
-        self.len += 1;
     }
 
-    /// [`UnsafeNames::insert`] past the inline capacity.
+    /// The names when the safelisted values total over 1024 bytes: every safelisted header is
+    /// CORS-unsafe too (rare: a second pass).
     #[cold]
-    fn insert_spilled(&mut self, name: &'a str) {
-        if self.spilled.is_empty() {
-            self.spilled.extend_from_slice(&self.inline[..self.len]);
+    #[inline(never)]
+    fn over_total(
+        inline: [&'a str; INLINE_NAMES],
+        len: usize,
+        spilled: Vec<&'a str>,
+        headers: &'a [(String, String)],
+        profile: &BrowserProfile,
+    ) -> UnsafeNames<'a> {
+        let mut names = UnsafeNames { inline, len, spilled };
+        for (name, value) in headers {
+            if let HeaderClass::Safelisted(_) = header_class(name, value, profile) {
+                names.insert(name);
+            }
         }
-        if let Err(pos) = self.spilled.binary_search_by(|n| cmp_lowercase(n, name)) {
-            self.spilled.insert(pos, name);
-        }
+        names
     }
 }
 
-/// Byte order of the ASCII-lowercase forms (the order of the sorted lowercase list).
+/// Byte order of the ASCII-lowercase forms (the order of the sorted lowercase list): the
+/// first words ([`first_word`]) decide unless they are equal.
 fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
-    for (x, y) in a.bytes().zip(b.bytes()) {
-        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    match first_word(a).cmp(&first_word(b)) {
+        std::cmp::Ordering::Equal => cmp_lowercase_rest(a, b),
+        order => order,
+    }
+}
+
+/// [`cmp_lowercase`] of two names whose first words are equal.
+#[inline(never)]
+fn cmp_lowercase_rest(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    let mut at = 8;
+    while at < common {
+        let (x, y) = (first_word(&a[at..]), first_word(&b[at..]));
         if x != y {
             return x.cmp(&y);
         }
+        at += 8;
     }
     a.len().cmp(&b.len())
 }
 
+/// The first eight bytes of `s`, lowercased ([`fold_word`]), as a big-endian word, so that
+/// word order is byte order. A shorter `s` is padded with zeros, below every byte but NUL,
+/// so padding only ties where the other side has NULs, and there the lengths decide (the
+/// shorter is a prefix). The test `word_order_matches_byte_order` keeps the comparison equal
+/// to the bytewise definition.
+#[inline(always)]
+fn first_word(s: &[u8]) -> u64 {
+    let word = match s.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => load_short(s),
+    };
+    fold_word(word).swap_bytes()
+}
+
 /// Whether a CORS request needs a preflight: the flag, an unsafe method, or unsafe headers
 /// (`unsafe_names` owned or borrowed: only its emptiness matters).
+#[inline]
 pub fn needs_preflight<S: AsRef<str>>(method: &str, unsafe_names: &[S], use_cors_preflight: bool) -> bool {
-    use_cors_preflight || !is_cors_safelisted_method(method) || !unsafe_names.is_empty()
+    // The cheapest test first (the three are pure).
+    use_cors_preflight || !unsafe_names.is_empty() || !is_cors_safelisted_method(method)
 }
 
 /// Whether `req` is cross-origin (CORS applies). Unparsable URLs count as cross-origin.
@@ -691,6 +909,7 @@ fn header_detail(name: &str, value: &str, verdict: HeaderVerdict) -> String {
 mod tests {
     use super::*;
     use crate::model::{Credentials, Initiator, RedirectMode};
+    use proptest::prelude::*;
 
     fn spec() -> &'static BrowserProfile {
         BrowserProfile::of(Engine::Spec)
@@ -976,12 +1195,20 @@ mod tests {
             .chain(METHOD_OVERRIDES);
         for name in listed {
             for spelled in [name.to_string(), name.to_ascii_uppercase()] {
-                assert_ne!(
-                    SPEC_NAME_FILTER & name_filter_bit(spelled.as_bytes()),
-                    0,
-                    "{spelled}"
-                );
+                assert!(maybe_listed(spelled.as_bytes(), spec()), "{spelled}");
             }
+        }
+        // Forbidden prefixes, at every length from the bare prefix up.
+        for prefix in ["proxy-", "Proxy-", "PROXY-", "sec-", "Sec-", "SEC-"] {
+            for extra in 0..100 {
+                let name = format!("{prefix}{}", "a".repeat(extra));
+                assert!(maybe_listed(name.as_bytes(), spec()), "{name}");
+            }
+        }
+        // Typical custom names take the fast exit, with Chromium's extras too.
+        let chromium = BrowserProfile::of(Engine::Chromium);
+        for name in ["X-Api-Key", "Authorization", "X-Requested-With", "X-Trace-Id"] {
+            assert!(!maybe_listed(name.as_bytes(), chromium), "{name}");
         }
         // Names on no list keep their full verdicts (the fast exit agrees with the slow path).
         for name in [
@@ -1089,5 +1316,319 @@ mod tests {
         };
         let c = classify(&same, Engine::Spec);
         assert!(!c.preflight && !c.cross_origin && c.reasons.is_empty());
+    }
+
+    /// The straightforward definitions the fast routines are held to.
+    mod reference {
+        use super::*;
+
+        /// Fetch "normalize": the six names, compared in any case.
+        pub fn normalized_method(method: &str) -> &str {
+            ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]
+                .into_iter()
+                .find(|m| m.eq_ignore_ascii_case(method))
+                .unwrap_or(method)
+        }
+
+        /// "parse a MIME type", then the essence among the three safelisted ones.
+        pub fn has_safelisted_essence(value: &str) -> bool {
+            parse_mime_essence(value).is_some_and(|(ty, sub)| {
+                let essence = format!("{ty}/{sub}").to_ascii_lowercase();
+                SAFELISTED_CONTENT_TYPES.contains(&essence.as_str())
+            })
+        }
+
+        /// Fetch "CORS-safelisted request-header" on a lowercase copy of the name.
+        pub fn header_verdict(name: &str, value: &str, profile: &BrowserProfile) -> HeaderVerdict {
+            let lower = name.to_ascii_lowercase();
+            let lower = lower.as_str();
+            let spec = SAFELISTED_NAMES.contains(&lower);
+            let extra = if spec {
+                None
+            } else {
+                profile.extra_safelisted(lower)
+            };
+            if !spec && extra.is_none() {
+                let overridden = METHOD_OVERRIDES.contains(&lower)
+                    && value
+                        .split(',')
+                        .any(|m| is_forbidden_method(trim_http_whitespace(m)));
+                let forbidden = lower.starts_with("proxy-")
+                    || lower.starts_with("sec-")
+                    || FORBIDDEN_NAMES.contains(&lower)
+                    || overridden
+                    || profile.extra_forbidden_headers.contains(&lower);
+                return if forbidden {
+                    HeaderVerdict::Forbidden
+                } else {
+                    HeaderVerdict::NotSafelistedName
+                };
+            }
+            let value = trim_http_whitespace(value);
+            if value.len() > MAX_SAFELISTED_VALUE {
+                return HeaderVerdict::TooLong;
+            }
+            let unsafe_byte = value.bytes().find(|b| is_cors_unsafe_byte(*b));
+            match (extra, lower) {
+                (Some(rule), _) => verdict_from(extra_value_ok(rule, value)),
+                (None, "accept") => unsafe_byte.map_or(HeaderVerdict::Safelisted, HeaderVerdict::UnsafeByte),
+                (None, "content-type") => match unsafe_byte {
+                    Some(b) => HeaderVerdict::UnsafeByte(b),
+                    None => verdict_from(has_safelisted_essence(value)),
+                },
+                (None, "range") => verdict_from(is_simple_range(value)),
+                (None, _) => verdict_from(value.bytes().all(is_language_byte)),
+            }
+        }
+
+        /// Fetch "CORS-unsafe request-header names", the names kept as first spelled, in the
+        /// order of their lowercase forms.
+        pub fn unsafe_names<'a>(headers: &'a [(String, String)], profile: &BrowserProfile) -> Vec<&'a str> {
+            let mut names: Vec<&str> = Vec::new();
+            let mut add = |name: &'a str| {
+                if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                    names.push(name);
+                    names.sort_by_key(|n| n.to_ascii_lowercase());
+                }
+            };
+            let verdicts: Vec<_> = headers
+                .iter()
+                .map(|(n, v)| (n, v, header_verdict(n, v, profile)))
+                .collect();
+            let mut total = 0;
+            for (name, value, verdict) in &verdicts {
+                match verdict {
+                    HeaderVerdict::Forbidden => {}
+                    HeaderVerdict::Safelisted => total += trim_http_whitespace(value).len(),
+                    _ => add(name),
+                }
+            }
+            if total > MAX_SAFELISTED_TOTAL {
+                for (name, _, verdict) in &verdicts {
+                    if *verdict == HeaderVerdict::Safelisted {
+                        add(name);
+                    }
+                }
+            }
+            names
+        }
+    }
+
+    /// Every listed name (spec and profiles'), near misses and typical custom names.
+    const NAME_POOL: &[&str] = &[
+        "accept",
+        "accept-language",
+        "content-language",
+        "content-type",
+        "range",
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+        "x-http-method",
+        "x-http-method-override",
+        "x-method-override",
+        "intervention",
+        "device-memory",
+        "dpr",
+        "downlink",
+        "width",
+        "viewport-width",
+        "rtt",
+        "ect",
+        "save-data",
+        "user-agent",
+        "proxy-authorization",
+        "proxy-",
+        "sec-fetch-mode",
+        "sec-",
+        "se",
+        "content-typf",
+        "content_type",
+        "accepts",
+        "ranges",
+        "x-api-key",
+        "x-trace-id",
+        "x-requested-with",
+        "authorization",
+        "x",
+        "",
+        "c\u{f6}kie",
+        "dpr\u{0}",
+    ];
+
+    /// Values that reach every rule: essences and near misses, ranges, languages, the
+    /// extras' values, method lists, whitespace and unsafe bytes.
+    const VALUE_POOL: &[&str] = &[
+        "text/plain",
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "text/plai",
+        "text/plainx",
+        "text-plain",
+        "texts/plain",
+        "multipart/form_data",
+        "application/x-www-form-urlencode",
+        "application/x-www-form-urlencodedd",
+        "appl",
+        "m",
+        "*/*",
+        "bytes=0-10",
+        "bytes=5-",
+        "bytes=9-1",
+        "fr-CH, fr;q=0.9",
+        "en_US",
+        "on",
+        "4g",
+        "slow-2g",
+        "1.5",
+        "100",
+        "PUT, trace",
+        "GET",
+        "",
+    ];
+
+    /// A pool word with some letters uppercased.
+    fn spelled(pool: &'static [&'static str]) -> impl Strategy<Value = String> {
+        (
+            proptest::sample::select(pool),
+            proptest::collection::vec(proptest::bool::ANY, 40),
+        )
+            .prop_map(|(word, flips)| {
+                let flip = flips.into_iter().chain(std::iter::repeat(false));
+                word.chars()
+                    .zip(flip)
+                    .map(|(c, f)| if f { c.to_ascii_uppercase() } else { c })
+                    .collect()
+            })
+    }
+
+    fn names() -> impl Strategy<Value = String> {
+        prop_oneof![3 => spelled(NAME_POOL), 1 => "[a-zA-Z0-9_-]{0,34}"]
+    }
+
+    fn values() -> impl Strategy<Value = String> {
+        let pooled = (
+            "[ \t\r\n]{0,2}",
+            spelled(VALUE_POOL),
+            "[ \t\r\n;=/\"a-z0-9\u{0}\u{e9},-]{0,5}",
+        )
+            .prop_map(|(lead, v, tail)| format!("{lead}{v}{tail}"));
+        prop_oneof![
+            4 => pooled,
+            2 => "[ \t0-9a-zA-Z=,;.*\"@/:\u{7f}-]{0,12}",
+            1 => (0usize..140, "[*a ]").prop_map(|(n, c)| c.repeat(n)),
+        ]
+    }
+
+    fn profiles() -> impl Strategy<Value = &'static BrowserProfile> {
+        proptest::sample::select(vec![
+            Engine::Spec,
+            Engine::Chromium,
+            Engine::Firefox,
+            Engine::Webkit,
+        ])
+        .prop_map(BrowserProfile::of)
+    }
+
+    proptest::proptest! {
+        /// Length-and-initial dispatch against the six names compared in any case.
+        #[test]
+        fn normalized_method_matches_the_definition(method in prop_oneof![
+            spelled(&["get", "put", "head", "post", "delete", "options", "patch", "gets", "ge", "pst"]),
+            "[a-zA-Z\u{0}\u{e9} ]{0,8}",
+        ]) {
+            prop_assert_eq!(normalized_method(&method), reference::normalized_method(&method));
+        }
+
+        /// The essence check without a parse agrees with "parse a MIME type".
+        #[test]
+        fn essence_check_matches_the_parser(value in values()) {
+            let trimmed = trim_http_whitespace(&value);
+            prop_assert_eq!(
+                has_safelisted_essence(trimmed.as_bytes()),
+                reference::has_safelisted_essence(&value),
+                "{:?}", value
+            );
+        }
+
+        /// The verdict (fast exit, dispatch, value rules) against a lowercase-copy reading of the
+        /// spec, and the merged class against the verdict.
+        #[test]
+        fn header_class_matches_header_verdict(name in names(), value in values(), profile in profiles()) {
+            let verdict = header_verdict(&name, &value, profile);
+            prop_assert_eq!(verdict, reference::header_verdict(&name, &value, profile));
+            let want = match verdict {
+                HeaderVerdict::Forbidden => HeaderClass::Forbidden,
+                HeaderVerdict::Safelisted => HeaderClass::Safelisted(trim_http_whitespace(&value).len()),
+                _ => HeaderClass::Unsafe,
+            };
+            prop_assert_eq!(header_class(&name, &value, profile), want);
+        }
+
+        /// Word-at-a-time order of the lowercase forms against the bytewise one, with and
+        /// without a shared prefix (the words past the first).
+        #[test]
+        fn word_order_matches_byte_order(
+            prefix in "[a-cA-C-]{0,20}",
+            a in "[\u{0}a-cA-C@\\[`{\u{e9}_-]{0,20}",
+            b in "[\u{0}a-cA-C@\\[`{\u{e9}_-]{0,20}",
+        ) {
+            let upper = prefix.to_ascii_uppercase();
+            for (a, b) in [(a.clone(), b.clone()), (format!("{prefix}{a}"), format!("{upper}{b}"))] {
+                let want = a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase());
+                prop_assert_eq!(cmp_lowercase(&a, &b), want, "{:?} {:?}", a, b);
+                prop_assert_eq!(cmp_lowercase(&a, &a.to_ascii_uppercase()), std::cmp::Ordering::Equal);
+            }
+        }
+
+        /// The borrowed list: same names, same spellings, same order, inline or spilled, with
+        /// the 1024-byte total.
+        #[test]
+        fn unsafe_names_match_the_definition(
+            headers in proptest::collection::vec((names(), values()), 0..14),
+            profile in profiles(),
+        ) {
+            let want = reference::unsafe_names(&headers, profile);
+            let got = cors_unsafe_names(&headers, profile);
+            prop_assert_eq!(got.as_slice(), want.as_slice());
+            // The slots past the inline names stay empty (the state the sorted inserts leave).
+            prop_assert!(got.inline[got.len..].iter().all(|n| n.is_empty()), "{:?}", got);
+        }
+
+        /// Lists that cross the 1024-byte total of safelisted values.
+        #[test]
+        fn over_total_matches_the_definition(
+            headers in proptest::collection::vec(
+                (
+                    spelled(&["accept", "accept-language", "content-language", "dpr", "x-a", "x-b"]),
+                    prop_oneof![Just("a".repeat(128)), Just("*".repeat(120)), Just("1".to_owned())],
+                ),
+                6..16,
+            ),
+            profile in profiles(),
+        ) {
+            let want = reference::unsafe_names(&headers, profile);
+            let got = cors_unsafe_names(&headers, profile);
+            prop_assert_eq!(got.as_slice(), want.as_slice());
+        }
     }
 }

@@ -74,7 +74,7 @@ const MAX_PARAM_NAME: usize = 32;
 
 /// Replace the values of secret query parameters (`?token=…`, `&api_key=…`) anywhere in `text`.
 ///
-/// Linear in `text` (a parameter name is looked for within [`MAX_PARAM_NAME`] bytes of its
+/// Linear in `text` (a parameter name is looked for within `MAX_PARAM_NAME` bytes of its
 /// separator) and allocation-free when nothing needs redacting.
 pub fn redact_query_secrets(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
