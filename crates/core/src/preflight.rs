@@ -3,7 +3,9 @@
 //!
 //! Contract: [`build_preflight`] gives the exact `OPTIONS` request; [`evaluate_preflight`] runs
 //! the profile's [`PreflightStep`]s in order and returns the first failure, or the parsed
-//! result (allowed methods and header names, effective Max-Age, warnings) for the cache.
+//! result (allowed methods and header names, effective Max-Age, warnings) for the cache. (All
+//! checks first run in one fixed order, since passing them all does not depend on the order;
+//! the ordered walk runs only when one fails, to name the failure the engine reports first.)
 //!
 //! `Authorization` and `Access-Control-Allow-Headers: *`: the Spec profile fails it (the CORS
 //! non-wildcard request-header check runs first); the browser profiles let `*` cover it and
@@ -137,7 +139,7 @@ pub fn effective_max_age(value: Option<&str>, engine: Engine) -> MaxAge {
 }
 
 /// [`effective_max_age`] with the profile at hand.
-#[inline]
+#[inline(always)]
 fn max_age_of(value: Option<&str>, p: &BrowserProfile) -> MaxAge {
     let default = MaxAge {
         seconds: p.max_age_default,
@@ -300,6 +302,10 @@ pub fn evaluate_preflight<S: AsRef<str>>(
 
 /// Validates a CORS-preflight response in the profile's order without allocating on success
 /// (warnings are appended to `warnings`).
+///
+/// Whether every step passes does not depend on their order, so the checks first run in one
+/// fixed order ([`all_steps_pass`]); only when one fails does [`check_in_profile_order`] walk
+/// the profile's steps to report the failure the engine reports first.
 #[inline(never)]
 pub fn check_preflight<'r, S: AsRef<str>>(
     resp: &'r ObservedResponse,
@@ -308,7 +314,7 @@ pub fn check_preflight<'r, S: AsRef<str>>(
     warnings: &mut Vec<Warning>,
 ) -> Result<PreflightChecked<'r>, CheckFailure> {
     let scanned = CorsHeaders::scan(&resp.headers);
-    // Filled in place by the steps (absent lists stay empty).
+    // Filled in place by the checks (absent lists stay empty).
     let mut checked = PreflightChecked {
         methods: TokenList::default(),
         headers: TokenList::default(),
@@ -317,43 +323,102 @@ pub fn check_preflight<'r, S: AsRef<str>>(
             source: MaxAgeSource::Default,
         },
     };
+    if all_steps_pass(resp.status, &scanned, input, profile, warnings, &mut checked) {
+        return Ok(checked);
+    }
+    check_in_profile_order(resp.status, &scanned, input, profile, warnings)
+}
+
+/// Every check of the CORS-preflight fetch in a fixed order, filling `checked` (the same
+/// result and warnings as the ordered walk) when all pass; `false` as soon as one fails. The
+/// header checks come last, so a failure leaves `warnings` untouched (they push only on
+/// success).
+#[inline(always)]
+fn all_steps_pass<'r, S: AsRef<str>>(
+    status: u16,
+    scanned: &CorsHeaders<'r>,
+    input: &PreflightInput<'_, S>,
+    profile: &BrowserProfile,
+    warnings: &mut Vec<Warning>,
+    checked: &mut PreflightChecked<'r>,
+) -> bool {
+    use CorsHeader::{AllowHeaders, AllowMethods};
+    use FailureKind::{InvalidAllowHeaders, InvalidAllowMethods};
+    // An ok status is neither a redirect nor a failed status step.
+    let pass = is_ok_status(status)
+        && cors_check_scanned(scanned, input.origin, input.include, profile).is_ok()
+        && parse_list(
+            scanned,
+            AllowMethods,
+            InvalidAllowMethods,
+            profile,
+            &mut checked.methods,
+        )
+        .is_ok()
+        && method_allowed(&checked.methods, input)
+        && parse_list(
+            scanned,
+            AllowHeaders,
+            InvalidAllowHeaders,
+            profile,
+            &mut checked.headers,
+        )
+        .is_ok()
+        && check_headers(&checked.headers, input, profile, warnings).is_ok();
+    if pass {
+        checked.max_age = max_age_of(scanned.get(CorsHeader::MaxAge).as_deref(), profile);
+    }
+    pass
+}
+
+/// The profile's [`PreflightStep`]s in order, stopping at the first failure: the engine's
+/// report when some check fails.
+#[cold]
+#[inline(never)]
+fn check_in_profile_order<'r, S: AsRef<str>>(
+    status: u16,
+    scanned: &CorsHeaders<'r>,
+    input: &PreflightInput<'_, S>,
+    profile: &BrowserProfile,
+    warnings: &mut Vec<Warning>,
+) -> Result<PreflightChecked<'r>, CheckFailure> {
+    use CorsHeader::{AllowHeaders, AllowMethods};
+    use FailureKind::{InvalidAllowHeaders, InvalidAllowMethods};
+    // Filled in by the steps (absent lists stay empty).
+    let mut methods = TokenList::default();
+    let mut headers = TokenList::default();
     for &step in profile.preflight_order {
         match step {
-            PreflightStep::Redirect if is_redirect_status(resp.status) => {
+            PreflightStep::Redirect if is_redirect_status(status) => {
                 return Err(CheckFailure::bare(FailureKind::PreflightDisallowedRedirect));
             }
-            PreflightStep::Status if !is_ok_status(resp.status) => {
+            PreflightStep::Status if !is_ok_status(status) => {
                 return Err(CheckFailure::new(
                     FailureKind::PreflightInvalidStatus,
-                    resp.status.to_string(),
+                    status.to_string(),
                 ));
             }
             PreflightStep::Redirect | PreflightStep::Status => {}
-            PreflightStep::CorsCheck => cors_check_scanned(&scanned, input.origin, input.include, profile)?,
-            PreflightStep::ParseMethods => parse_list(
-                &scanned,
-                CorsHeader::AllowMethods,
-                FailureKind::InvalidAllowMethods,
-                profile,
-                &mut checked.methods,
-            )?,
-            PreflightStep::ParseHeaders => parse_list(
-                &scanned,
-                CorsHeader::AllowHeaders,
-                FailureKind::InvalidAllowHeaders,
-                profile,
-                &mut checked.headers,
-            )?,
-            PreflightStep::Method => check_method(&checked.methods, input)?,
-            PreflightStep::Headers => check_headers(&checked.headers, input, profile, warnings)?,
+            PreflightStep::CorsCheck => cors_check_scanned(scanned, input.origin, input.include, profile)?,
+            PreflightStep::ParseMethods => {
+                parse_list(scanned, AllowMethods, InvalidAllowMethods, profile, &mut methods)?
+            }
+            PreflightStep::ParseHeaders => {
+                parse_list(scanned, AllowHeaders, InvalidAllowHeaders, profile, &mut headers)?
+            }
+            PreflightStep::Method => check_method(&methods, input)?,
+            PreflightStep::Headers => check_headers(&headers, input, profile, warnings)?,
         }
     }
-    checked.max_age = max_age_of(scanned.get(CorsHeader::MaxAge).as_deref(), profile);
-    Ok(checked)
+    Ok(PreflightChecked {
+        methods,
+        headers,
+        max_age: max_age_of(scanned.get(CorsHeader::MaxAge).as_deref(), profile),
+    })
 }
 
-/// Fetch "extract header list values" for `which` into `out` (left empty when absent).
-#[inline]
+/// Fetch "extract header list values" for `which` into `out` (left as is when absent).
+#[inline(always)]
 fn parse_list<'r>(
     headers: &CorsHeaders<'r>,
     which: CorsHeader,
@@ -382,42 +447,66 @@ fn parse_list<'r>(
 
 /// Fetch's method check: listed byte-exactly, safelisted, or `*` without credentials (and
 /// with the use-CORS-preflight flag an absent list allows the request's own method).
-#[inline]
 fn check_method<S>(methods: &TokenList<'_>, input: &PreflightInput<'_, S>) -> Result<(), CheckFailure> {
+    if method_allowed(methods, input) {
+        return Ok(());
+    }
+    Err(CheckFailure::new(FailureKind::MethodNotAllowed, input.method))
+}
+
+/// Whether [`check_method`] passes.
+#[inline(always)]
+fn method_allowed<S>(methods: &TokenList<'_>, input: &PreflightInput<'_, S>) -> bool {
     let m = input.method;
     let flag_default = input.use_cors_preflight && methods.is_empty();
-    if is_cors_safelisted_method(m)
+    is_cors_safelisted_method(m)
         || flag_default
         || methods.contains(m)
         || (!input.include && methods.contains("*"))
-    {
-        return Ok(());
-    }
-    Err(CheckFailure::new(FailureKind::MethodNotAllowed, m))
 }
 
 /// Fetch's header checks: every CORS-unsafe name listed (case-insensitively), or `*` without
 /// credentials, with the CORS non-wildcard request-header check for `Authorization`. The usual
-/// answer (everything listed) costs one lookup per name.
-#[inline(never)]
+/// answer (everything listed) costs one lookup per name, inline.
+#[inline(always)]
 fn check_headers<S: AsRef<str>>(
     allowed: &TokenList<'_>,
     input: &PreflightInput<'_, S>,
     profile: &BrowserProfile,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), CheckFailure> {
-    let listed = |name: &str| allowed.contains_ignore_case(name);
-    let mut all_listed = true;
-    let mut auth_unlisted = false;
-    for name in input.unsafe_names.iter().map(AsRef::as_ref) {
-        if !listed(name) {
-            all_listed = false;
-            auth_unlisted |= eq_lower_lit(name.as_bytes(), b"authorization");
-        }
-    }
-    if all_listed {
+    if all_listed(allowed, input) {
         return Ok(());
     }
+    check_unlisted_headers(allowed, input, profile, warnings)
+}
+
+/// Whether every CORS-unsafe name is listed (the usual answer), one lookup per name.
+#[inline(always)]
+fn all_listed<S: AsRef<str>>(allowed: &TokenList<'_>, input: &PreflightInput<'_, S>) -> bool {
+    for name in input.unsafe_names {
+        if !allowed.contains_ignore_case(name.as_ref()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`check_headers`] when some name is not listed: `*` (and whether it covers
+/// `Authorization`), else the engine's first unlisted name.
+#[inline(never)]
+fn check_unlisted_headers<S: AsRef<str>>(
+    allowed: &TokenList<'_>,
+    input: &PreflightInput<'_, S>,
+    profile: &BrowserProfile,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), CheckFailure> {
+    let listed = |name: &str| allowed.contains_ignore_case(name);
+    let auth_unlisted = input
+        .unsafe_names
+        .iter()
+        .map(AsRef::as_ref)
+        .any(|name| eq_lower_lit(name.as_bytes(), b"authorization") && !listed(name));
     let star = !input.include && allowed.contains("*");
     if auth_unlisted && star && profile.wildcard_covers_authorization {
         warnings.push(authorization_warning(profile, input.url));
@@ -718,6 +807,106 @@ mod tests {
         for (v, e, secs, src) in cases {
             let got = effective_max_age(v, e);
             assert_eq!((got.seconds, got.source), (secs, src), "{v:?} {e:?}");
+        }
+    }
+
+    /// The fixed-order success path is exact only if every profile runs every check, each
+    /// list parsed before it is used (the redirect step is optional: an ok status is never
+    /// a redirect).
+    #[test]
+    fn every_order_runs_every_check() {
+        use PreflightStep::*;
+        for e in [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit] {
+            let order = BrowserProfile::of(e).preflight_order;
+            let at = |step: PreflightStep| {
+                let hits: Vec<usize> = (0..order.len()).filter(|&i| order[i] == step).collect();
+                assert_eq!(hits.len(), 1, "{e:?} {step:?}");
+                hits[0]
+            };
+            assert!(order.iter().filter(|s| **s == Redirect).count() <= 1, "{e:?}");
+            at(CorsCheck);
+            at(Status);
+            assert!(at(ParseMethods) < at(Method), "{e:?}");
+            assert!(at(ParseHeaders) < at(Headers), "{e:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// Random preflight answers: [`check_preflight`] (fixed order first) gives exactly
+        /// what the profile's ordered walk gives, result and warnings, for every engine.
+        #[test]
+        fn fixed_order_agrees_with_the_ordered_walk(
+            status in proptest::sample::select(vec![200u16, 204, 204, 204, 302, 307, 404]),
+            picks in proptest::collection::vec(0usize..8, 6),
+            doubled in 0usize..12,
+            method in proptest::sample::select(vec!["GET", "POST", "PUT", "DELETE", "patch", "*"]),
+            request in proptest::collection::vec(0usize..5, 0..4),
+            include: bool,
+            use_cors_preflight: bool,
+        ) {
+            // Per header, its candidate values (`None`: absent), the passing ones most often.
+            let choices: [(&str, &[Option<&str>]); 6] = [
+                ("Access-Control-Allow-Origin", &[Some(O), Some("*"), Some(O), None, Some("null")]),
+                ("access-control-allow-credentials", &[Some("true"), Some("true"), None, Some("True")]),
+                (ACAM, &[Some("GET, PUT, DELETE"), Some("*"), None, Some(""), Some("PUT"), Some("a b")]),
+                (
+                    "Access-Control-Allow-Headers",
+                    &[
+                        Some("x-a, Authorization, X-B, content-type"),
+                        Some("*"),
+                        Some("*, authorization"),
+                        None,
+                        Some("X-A"),
+                        Some("a b"),
+                    ],
+                ),
+                (MAX_AGE, &[Some("600"), None, Some(" -1 "), Some("abc"), Some("99999999999999999999")]),
+                ("Location", &[None, Some("/elsewhere")]),
+            ];
+            let mut lines = Vec::new();
+            for ((name, values), pick) in choices.iter().zip(&picks) {
+                if let Some(v) = values[pick % values.len()] {
+                    lines.push((*name, v));
+                }
+            }
+            // Sometimes a header spans two lines.
+            if let Some(&line) = lines.get(doubled) {
+                lines.push(line);
+            }
+            let r = resp(status, &lines);
+            const REQUEST: [(&str, &str); 5] = [
+                ("X-A", "1"),
+                ("authorization", "x"),
+                ("x-b", "2"),
+                ("Content-Type", "application/json"),
+                ("Accept", "text/plain"),
+            ];
+            let request_headers: Vec<(String, String)> = request
+                .iter()
+                .map(|&i| (REQUEST[i].0.to_owned(), REQUEST[i].1.to_owned()))
+                .collect();
+            for e in [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit] {
+                let p = BrowserProfile::of(e);
+                let names = crate::classify::cors_unsafe_names(&request_headers, p);
+                let input = PreflightInput {
+                    method,
+                    request_headers: &request_headers,
+                    unsafe_names: names.as_slice(),
+                    origin: O,
+                    include,
+                    use_cors_preflight,
+                    url: "http://api.test/x",
+                };
+                let mut fast_warnings = Vec::new();
+                let fast = check_preflight(&r, &input, p, &mut fast_warnings);
+                let mut walk_warnings = Vec::new();
+                let scanned = CorsHeaders::scan(&r.headers);
+                let walk = check_in_profile_order(r.status, &scanned, &input, p, &mut walk_warnings);
+                proptest::prop_assert_eq!(&fast, &walk, "{:?}", e);
+                proptest::prop_assert_eq!(&fast_warnings, &walk_warnings, "{:?}", e);
+            }
         }
     }
 }
