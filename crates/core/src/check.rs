@@ -6,7 +6,7 @@
 //! `include`; it returns `Ok(())` or the first failure in the engine's order with its hint (the
 //! ACAO or ACAC value). It never allocates on success unless ACAO spans several lines.
 
-use crate::http::{CorsHeader, CorsHeaders};
+use crate::http::{eq_exact, CorsHeader, CorsHeaders};
 use crate::model::FailureKind;
 use crate::profile::{AcaoStyle, BrowserProfile};
 use serde::Serialize;
@@ -53,6 +53,37 @@ pub fn cors_check(
 /// [`cors_check`] on a header list already scanned for its CORS headers (one pass serves the
 /// CORS check, the preflight lists and exposure).
 pub fn cors_check_scanned(
+    headers: &CorsHeaders<'_>,
+    origin: &str,
+    include: bool,
+    profile: &BrowserProfile,
+) -> Result<(), CheckFailure> {
+    if passes_in_every_engine(headers, origin, include) {
+        return Ok(());
+    }
+    check_in_engine_order(headers, origin, include, profile)
+}
+
+/// The CORS check's success that every engine agrees on: one ACAO line, `*` without
+/// credentials or else the request origin, and with credentials `include` one ACAC line
+/// `true`. Sufficient for `Ok`, not necessary: any other response takes the engine's own steps.
+#[inline(always)]
+fn passes_in_every_engine(headers: &CorsHeaders<'_>, origin: &str, include: bool) -> bool {
+    match headers.single(CorsHeader::AllowOrigin) {
+        Some("*") => !include,
+        Some(acao) => {
+            eq_exact(acao.as_bytes(), origin.as_bytes())
+                && (!include || headers.single(CorsHeader::AllowCredentials) == Some("true"))
+        }
+        None => false,
+    }
+}
+
+/// Fetch "CORS check" step by step in the engine's order, for the responses
+/// [`passes_in_every_engine`] does not settle (almost all of them fail).
+#[cold]
+#[inline(never)]
+fn check_in_engine_order(
     headers: &CorsHeaders<'_>,
     origin: &str,
     include: bool,
@@ -248,6 +279,95 @@ mod tests {
         for (lines, include, ff, wk) in cases {
             assert_eq!(run(Engine::Firefox, &lines, include), ff, "firefox {lines:?}");
             assert_eq!(run(Engine::Webkit, &lines, include), wk, "webkit {lines:?}");
+        }
+    }
+
+    const ENGINES: [Engine; 4] = [Engine::Spec, Engine::Chromium, Engine::Firefox, Engine::Webkit];
+
+    /// The shortcut and the engine's own steps give the same result (kind and hint).
+    fn agrees(headers: &[(String, String)], origin: &str, include: bool) -> Result<(), String> {
+        let scanned = CorsHeaders::scan(headers);
+        for engine in ENGINES {
+            let profile = BrowserProfile::of(engine);
+            let fast = cors_check_scanned(&scanned, origin, include, profile);
+            let steps = check_in_engine_order(&scanned, origin, include, profile);
+            if fast != steps {
+                return Err(format!(
+                    "{engine:?} {headers:?} {origin:?} include={include}: {fast:?} vs {steps:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn shortcut_matches_the_engines_on_edge_cases() {
+        let a = "Access-Control-Allow-Origin";
+        let c = "access-control-allow-credentials";
+        let cases: Vec<(Lines<'_>, &str)> = vec![
+            (vec![(a, "*")], O),
+            (vec![(a, " * ")], O),
+            (vec![(a, "*"), (a, "*")], O),
+            (vec![(a, "*")], "*"),
+            (vec![(a, "*"), (c, "true")], "*"),
+            (vec![(a, O), (c, "true")], O),
+            (vec![(a, O), (c, "\ttrue ")], O),
+            (vec![(a, O), (c, "true"), (c, "true")], O),
+            (vec![(a, O), (c, "TRUE")], O),
+            (vec![(a, O), (a, O), (c, "true")], O),
+            (vec![(a, "a, b")], "a, b"),
+            (vec![(a, "a"), (a, "b")], "a, b"),
+            (vec![(a, "")], ""),
+            (vec![(a, "null")], "null"),
+            (vec![(a, "https://app.example.com")], "https://app.example.con"),
+            (vec![(a, "https://app.example.com")], "https://app.example.com"),
+            (
+                vec![(a, "https://app.example.com:8443/x")],
+                "https://app.example.com:8443/y",
+            ),
+            (vec![(a, "http://web.tes\0")], O),
+            (vec![(a, "http://web.test\0")], O),
+            (vec![(c, "true")], O),
+        ];
+        for (lines, origin) in cases {
+            let headers: Vec<(String, String)> = lines
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            for include in [false, true] {
+                agrees(&headers, origin, include).unwrap();
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Random header lists: the shortcut agrees with every engine's own steps.
+        #[test]
+        fn shortcut_matches_the_engines(
+            lines in proptest::collection::vec(
+                (0usize..4, proptest::sample::select(vec![
+                    "*", " * ", "", "true", " true", "True", "null", "http://web.test",
+                    "http://web.test ", "http://web.tes", "http://web.test/", "https://app.example.com",
+                    "https://app.example.co", "a, b", "http://web.test, http://web.test",
+                ])),
+                0..5,
+            ),
+            origin in proptest::sample::select(vec![
+                "http://web.test", "null", "*", "https://app.example.com", "", "a, b", "http://web.tes",
+            ]),
+            include in proptest::bool::ANY,
+        ) {
+            const NAMES: [&str; 4] = [
+                "Access-Control-Allow-Origin",
+                "access-control-allow-credentials",
+                "ACCESS-CONTROL-ALLOW-ORIGIN",
+                "Vary",
+            ];
+            let headers: Vec<(String, String)> =
+                lines.iter().map(|(i, v)| (NAMES[*i].to_owned(), (*v).to_owned())).collect();
+            if let Err(e) = agrees(&headers, origin, include) {
+                proptest::prop_assert!(false, "{}", e);
+            }
         }
     }
 

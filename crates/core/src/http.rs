@@ -146,6 +146,13 @@ fn eq_ignore_case_same_len(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Byte equality, a word at a time: the usual short header values (an origin, `true`) are
+/// compared inline, without a `memcmp` call.
+#[inline(always)]
+pub fn eq_exact(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && eq_exact_same_len(a, b)
+}
+
 /// Byte equality of two slices of the same length, a word at a time (short values are
 /// compared without a `memcmp` call).
 #[inline(always)]
@@ -631,6 +638,16 @@ impl<'a> CorsHeaders<'a> {
         }
     }
 
+    /// The value of `h` when it is sent on exactly one line (OWS-trimmed, borrowed): what
+    /// "get" returns without combining.
+    #[inline(always)]
+    pub fn single(&self, h: CorsHeader) -> Option<&'a str> {
+        match self.count[h as usize] {
+            1 => Some(trim_ows(&self.headers[self.first[h as usize]].1)),
+            _ => None,
+        }
+    }
+
     /// Number of lines of `h`, as [`count`] on the scanned list.
     pub fn count(&self, h: CorsHeader) -> usize {
         self.count[h as usize] as usize
@@ -868,10 +885,20 @@ mod tests {
                 .map(|(&x, &f)| if f { x ^ 0x20 } else { x })
                 .collect();
             proptest::prop_assert_eq!(eq_ignore_case(&a, &b), a.eq_ignore_ascii_case(&b));
+
             let lower: Vec<u8> = a.to_ascii_lowercase();
             if lower.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-') {
                 proptest::prop_assert_eq!(eq_lower_name(&b, &lower), b.eq_ignore_ascii_case(&lower));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The inline comparison is byte equality, at every length around the word size.
+        #[test]
+        fn eq_exact_is_equality(a in "[a-c\u{0}/:.]{0,40}", b in "[a-c\u{0}/:.]{0,40}") {
+            proptest::prop_assert_eq!(eq_exact(a.as_bytes(), b.as_bytes()), a == b);
+            proptest::prop_assert!(eq_exact(a.as_bytes(), a.clone().as_bytes()));
         }
     }
 
