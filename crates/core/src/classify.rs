@@ -1414,37 +1414,9 @@ mod tests {
         }
     }
 
-    /// Every listed name (spec and profiles'), near misses and typical custom names.
-    const NAME_POOL: &[&str] = &[
-        "accept",
-        "accept-language",
-        "content-language",
-        "content-type",
-        "range",
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-        "x-http-method",
-        "x-http-method-override",
-        "x-method-override",
+    /// The profiles' extra names, near misses and typical custom names (with the spec's lists,
+    /// the pool of [`names`]).
+    const OTHER_NAMES: &[&str] = &[
         "intervention",
         "device-memory",
         "dpr",
@@ -1507,9 +1479,9 @@ mod tests {
     ];
 
     /// A pool word with some letters uppercased.
-    fn spelled(pool: &'static [&'static str]) -> impl Strategy<Value = String> {
+    fn spelled(pool: impl Into<Vec<&'static str>>) -> impl Strategy<Value = String> {
         (
-            proptest::sample::select(pool),
+            proptest::sample::select(pool.into()),
             proptest::collection::vec(proptest::bool::ANY, 40),
         )
             .prop_map(|(word, flips)| {
@@ -1522,7 +1494,14 @@ mod tests {
     }
 
     fn names() -> impl Strategy<Value = String> {
-        prop_oneof![3 => spelled(NAME_POOL), 1 => "[a-zA-Z0-9_-]{0,34}"]
+        let pool = [
+            &SAFELISTED_NAMES[..],
+            FORBIDDEN_NAMES,
+            METHOD_OVERRIDES,
+            OTHER_NAMES,
+        ]
+        .concat();
+        prop_oneof![3 => spelled(pool), 1 => "[a-zA-Z0-9_-]{0,34}"]
     }
 
     fn values() -> impl Strategy<Value = String> {

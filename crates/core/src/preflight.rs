@@ -343,27 +343,12 @@ fn all_steps_pass<'r, S: AsRef<str>>(
     checked: &mut PreflightChecked<'r>,
 ) -> bool {
     use CorsHeader::{AllowHeaders, AllowMethods};
-    use FailureKind::{InvalidAllowHeaders, InvalidAllowMethods};
     // An ok status is neither a redirect nor a failed status step.
     let pass = is_ok_status(status)
         && cors_check_scanned(scanned, input.origin, input.include, profile).is_ok()
-        && parse_list(
-            scanned,
-            AllowMethods,
-            InvalidAllowMethods,
-            profile,
-            &mut checked.methods,
-        )
-        .is_ok()
+        && parse_list(scanned, AllowMethods, profile, &mut checked.methods).is_ok()
         && method_allowed(&checked.methods, input)
-        && parse_list(
-            scanned,
-            AllowHeaders,
-            InvalidAllowHeaders,
-            profile,
-            &mut checked.headers,
-        )
-        .is_ok()
+        && parse_list(scanned, AllowHeaders, profile, &mut checked.headers).is_ok()
         && check_headers(&checked.headers, input, profile, warnings).is_ok();
     if pass {
         checked.max_age = max_age_of(scanned.get(CorsHeader::MaxAge).as_deref(), profile);
@@ -383,7 +368,6 @@ fn check_in_profile_order<'r, S: AsRef<str>>(
     warnings: &mut Vec<Warning>,
 ) -> Result<PreflightChecked<'r>, CheckFailure> {
     use CorsHeader::{AllowHeaders, AllowMethods};
-    use FailureKind::{InvalidAllowHeaders, InvalidAllowMethods};
     // Filled in by the steps (absent lists stay empty).
     let mut methods = TokenList::default();
     let mut headers = TokenList::default();
@@ -400,12 +384,8 @@ fn check_in_profile_order<'r, S: AsRef<str>>(
             }
             PreflightStep::Redirect | PreflightStep::Status => {}
             PreflightStep::CorsCheck => cors_check_scanned(scanned, input.origin, input.include, profile)?,
-            PreflightStep::ParseMethods => {
-                parse_list(scanned, AllowMethods, InvalidAllowMethods, profile, &mut methods)?
-            }
-            PreflightStep::ParseHeaders => {
-                parse_list(scanned, AllowHeaders, InvalidAllowHeaders, profile, &mut headers)?
-            }
+            PreflightStep::ParseMethods => parse_list(scanned, AllowMethods, profile, &mut methods)?,
+            PreflightStep::ParseHeaders => parse_list(scanned, AllowHeaders, profile, &mut headers)?,
             PreflightStep::Method => check_method(&methods, input)?,
             PreflightStep::Headers => check_headers(&headers, input, profile, warnings)?,
         }
@@ -422,7 +402,6 @@ fn check_in_profile_order<'r, S: AsRef<str>>(
 fn parse_list<'r>(
     headers: &CorsHeaders<'r>,
     which: CorsHeader,
-    kind: FailureKind,
     profile: &BrowserProfile,
     out: &mut TokenList<'r>,
 ) -> Result<(), CheckFailure> {
@@ -439,6 +418,10 @@ fn parse_list<'r>(
             let hint = match profile.engine {
                 Engine::Webkit => headers.get(which).unwrap_or_default().into_owned(),
                 _ => bad,
+            };
+            let kind = match which {
+                CorsHeader::AllowMethods => FailureKind::InvalidAllowMethods,
+                _ => FailureKind::InvalidAllowHeaders,
             };
             Err(CheckFailure::new(kind, hint))
         }
