@@ -23,6 +23,7 @@
 //! Instruction counts (load-independent): `CORS_BENCH_ITERS=N cargo bench -p cors-doctor-bench
 //! --bench decisions -- <name>` runs `<name>` N times outside criterion; run it under
 //! `valgrind --tool=callgrind` for two values of N and divide the difference.
+//! `scripts/bench-core.sh [RUNS]` does that and runs the criterion figure RUNS times.
 
 use cors_doctor_core::check::{cors_check, cors_check_scanned};
 use cors_doctor_core::classify::{
