@@ -80,13 +80,42 @@ fn strip_one(line: &str) -> &str {
     line
 }
 
-/// `12:34:56.789`, `[12:34:56]`, `2026-01-02T03:04:05.678Z`, `2026-01-02`.
+/// `12:34:56.789`, `[12:34:56]`, `2026-01-02T03:04:05.678Z`, `2026-01-02`: a clock time or a
+/// calendar date in the shapes consoles and log exporters print, nothing looser. A wrapped line
+/// may start with the rest of a URL (`1024/--.`), which must not be taken for a timestamp.
 fn is_timestamp(token: &str) -> bool {
-    let t = token.trim_matches(|c| c == '[' || c == ']');
-    t.starts_with(|c: char| c.is_ascii_digit())
-        && (t.contains(':') || t.matches('-').count() == 2)
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '-' | 'T' | 'Z' | '+' | ',' | '/'))
+    let t = token.strip_prefix('[').unwrap_or(token);
+    let t = t.strip_suffix(']').unwrap_or(t);
+    match t.split_once('T') {
+        Some((date, time)) => is_date(date) && is_clock(time.strip_suffix('Z').unwrap_or(time)),
+        None => is_date(t) || is_clock(t),
+    }
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(t: &str) -> bool {
+    let mut parts = t.split('-');
+    let shape = [4, 2, 2].map(|len| parts.next().is_some_and(|p| is_digits(p, len..=len)));
+    shape.iter().all(|ok| *ok) && parts.next().is_none()
+}
+
+/// `H:MM`, `HH:MM:SS`, with an optional `.fff` / `,fff` fraction and `+HH:MM` offset.
+fn is_clock(t: &str) -> bool {
+    let t = match t.split_once('+') {
+        Some((clock, offset)) if is_clock(offset) => clock,
+        Some(_) => return false,
+        None => t,
+    };
+    let (whole, fraction) = t.split_once(['.', ',']).unwrap_or((t, "0"));
+    let fields: Vec<&str> = whole.split(':').collect();
+    (2..=3).contains(&fields.len())
+        && is_digits(fields[0], 1..=2)
+        && fields[1..].iter().all(|f| is_digits(f, 2..=2))
+        && is_digits(fraction, 1..=9)
+}
+
+fn is_digits(s: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `index.js:12`, `main.8f3a.js:2:1234`, `(index):1`, `VM123:4`, `api.example.com/data:1`.
@@ -295,6 +324,42 @@ mod tests {
         assert_eq!(
             clean("2026-01-02T03:04:05.678Z api.example.com/data:1  Failed"),
             "Failed\n"
+        );
+    }
+
+    #[test]
+    fn timestamps_are_clock_times_and_dates_only() {
+        for stamp in [
+            "12:34:56.789",
+            "[12:34:56]",
+            "9:05",
+            "2026-01-02",
+            "2026-01-02T03:04:05.678Z",
+            "2026-01-02T03:04:05+01:00",
+            "12:34:56,001",
+        ] {
+            assert!(is_timestamp(stamp), "{stamp}");
+        }
+        // The rest of a URL wrapped mid-word, a port, a range, a version: not timestamps.
+        for other in [
+            "1024/--.",
+            "8080",
+            "1-2-3",
+            "2026-1-2",
+            "12:3",
+            "10:20:30:40",
+            "1:2:3.4.5",
+            "12:34.",
+            "2026-01-02T",
+            "0-0/",
+            "12:34:56+",
+        ] {
+            assert!(!is_timestamp(other), "{other}");
+        }
+        // Found by the round-trip proptest: a Firefox URL wrapped after its port's colon.
+        assert_eq!(
+            clean("at http://a.test:\n1024/--. (Reason: x)"),
+            "at http://a.test:\n1024/--. (Reason: x)\n"
         );
     }
 
