@@ -172,7 +172,9 @@ fn comparable(v: &cors_doctor_core::Verdict) -> (Outcome, Option<String>, Vec<St
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // About 40% of `unrelated_header_keeps_a_pass`'s bases are blocked and rejected; the raised
+    // reject limit keeps a larger PROPTEST_CASES (a local stress run) from aborting on them.
+    #![proptest_config(ProptestConfig { max_global_rejects: 1 << 16, ..ProptestConfig::with_cases(256) })]
 
     #[test]
     fn header_name_case_never_changes_a_verdict(
