@@ -6,7 +6,8 @@
 #      between identical runs, so every run is printed along with the median.
 # See crates/bench/benches/decisions.rs for what one decision is.
 #
-# usage: scripts/bench-core.sh [RUNS]   (default 3; needs valgrind, installed from Debian if missing)
+# usage: [BENCH_CPU=N] scripts/bench-core.sh [RUNS]   (default 3; needs valgrind, installed from Debian
+# if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -26,8 +27,14 @@ small=$(count 10000)
 large=$(count 20000)
 echo "instructions per decision (callgrind): $(((large - small) / 30000))"
 
+# The target is per core: each run is pinned to one CPU (BENCH_CPU, default the last) when taskset
+# exists, so the scheduler cannot migrate it mid-measurement.
+pin=()
+if command -v taskset >/dev/null; then
+  pin=(taskset -c "${BENCH_CPU:-$(($(nproc) - 1))}")
+fi
 for _ in $(seq "$runs"); do
-  cargo bench -p cors-doctor-bench --bench decisions -- 'common_case_decision$' 2>&1 |
+  "${pin[@]}" "$exe" --bench 'common_case_decision$' 2>&1 |
     sed -n 's/.*thrpt: *\[[^ ]* [^ ]* \([0-9.]*\) Melem\/s.*/\1/p' | head -1
 done | sort -n | awk '{ v[NR] = $1; all = all " " $1 }
   END { printf "decisions per second (criterion, %d runs):%s M/s; median %s M/s (target >= 5)\n", NR, all, v[int((NR + 1) / 2)] }'
