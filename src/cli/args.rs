@@ -243,6 +243,12 @@ pub(crate) struct AuditArgs {
     /// Do not verify TLS certificates.
     #[arg(long, short = 'k')]
     pub(crate) insecure: bool,
+    /// Trust this PEM CA bundle in addition to the platform roots (an internal CA).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cacert: Option<PathBuf>,
+    /// User-Agent to send with every probe.
+    #[arg(long, value_name = "UA")]
+    pub(crate) user_agent: Option<String>,
 }
 
 #[derive(Debug, Args)]

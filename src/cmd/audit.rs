@@ -24,9 +24,11 @@ const PROGRESS_MIN_TARGETS: usize = 4;
 
 pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let cfg = AuditConfig::from_args(args)?;
+    let transport_cfg = cfg.transport.clone();
+    // A bad `--cacert` is a usage error, before any target is contacted.
+    drop(HttpTransport::new(transport_cfg.clone())?);
     let bar = progress_bar(cfg.urls.len());
     let tick = |_: &exec::TargetResult| bar.inc(1);
-    let transport_cfg = cfg.transport.clone();
     let results = exec::run_all(&cfg, || HttpTransport::new(transport_cfg.clone()), &tick);
     bar.finish_and_clear();
     let report = AuditReport::build(results);

@@ -328,3 +328,80 @@ fn url_secrets_are_redacted_in_every_format() {
         assert!(run.stdout.contains("[redacted]"), "{format}");
     }
 }
+
+/// A TLS answer that trusts any origin with credentials and echoes the User-Agent it got.
+fn reflect_over_tls(head: &str) -> Vec<u8> {
+    let field = |name: &str| {
+        head.lines()
+            .find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            })
+            .unwrap_or_default()
+    };
+    let (origin, agent) = (field("origin"), field("user-agent"));
+    crate::hostile::server::response(
+        "200 OK",
+        &[
+            ("Access-Control-Allow-Origin", &origin),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Vary", "Origin"),
+            ("X-Seen-User-Agent", &agent),
+        ],
+        b"{}",
+    )
+}
+
+#[test]
+fn an_internal_ca_is_trusted_with_cacert_and_the_user_agent_is_sent() {
+    use crate::hostile::server::{tls_server, Cert};
+    let cert = Cert::for_names(&["localhost"]);
+    let server = tls_server(cert.server_config(&[b"http/1.1"]), reflect_over_tls);
+    let url = format!("https://localhost:{}/me", server.port());
+    let base = ["audit", "--rate", "0", "--format", "json", url.as_str()];
+
+    // Without the CA the target cannot be audited: an error, not a silent pass.
+    let run = cors_doctor(&base);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let error = run.json()["targets"][0]["error"].as_str().unwrap().to_owned();
+    assert!(error.contains("tls") && error.contains("--cacert"), "{error}");
+
+    let path = cert.pem_file.path().to_str().unwrap();
+    let run = cors_doctor(&[&base[..], &["--cacert", path, "--user-agent", "sec-review/1"]].concat());
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let json = run.json();
+    assert_valid(&json);
+    let findings = json["targets"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["class"] == "origin-reflected"),
+        "{json:#}"
+    );
+    let headers = findings[0]["evidence"]["headers"].as_array().unwrap();
+    assert!(
+        headers
+            .iter()
+            .any(|h| h[0] == "X-Seen-User-Agent" && h[1] == "sec-review/1"),
+        "{headers:?}"
+    );
+
+    // The default names the tool; a bad bundle is a usage error before any probe.
+    let run = cors_doctor(&[&base[..], &["--cacert", path]].concat());
+    let json = run.json();
+    let headers = json["targets"][0]["findings"][0]["evidence"]["headers"]
+        .as_array()
+        .unwrap();
+    assert!(
+        headers
+            .iter()
+            .any(|h| h[0] == "X-Seen-User-Agent" && h[1].as_str().unwrap().starts_with("cors-doctor/")),
+        "{headers:?}"
+    );
+    let run = cors_doctor(&["audit", "--cacert", "/nonexistent.pem", url.as_str()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("cors-doctor: error: cannot read --cacert"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}

@@ -124,7 +124,13 @@ impl AuditConfig {
             timeout,
             connect_timeout: timeout,
             insecure: args.insecure,
+            cacert: args.cacert.clone(),
             max_body_bytes: 16 * 1024,
+            // A probe says what it is unless told otherwise.
+            user_agent: args
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| TransportConfig::default().user_agent),
             ..TransportConfig::default()
         };
         Ok(AuditConfig {
