@@ -124,8 +124,10 @@ fn tour(lab: &Lab, cases: &[DemoCase], p: Painter) -> String {
          Each case is a fetch() from a page on {DEMO_ORIGIN}, judged as Chromium, Firefox and Safari would.\n",
         lab.base_url()
     );
+    // Numbers are right-aligned so every case's lines start in the same column.
+    let width = cases.len().to_string().len();
     for (i, c) in cases.iter().enumerate() {
-        case_summary(&mut out, i + 1, c, p);
+        case_summary(&mut out, (i + 1, width), c, p);
     }
     let ok = cases.iter().filter(|c| c.matches_expectation).count();
     let _ = writeln!(out, "{ok} of {} cases diagnosed as expected.", cases.len());
@@ -137,10 +139,13 @@ fn tour(lab: &Lab, cases: &[DemoCase], p: Painter) -> String {
     out
 }
 
-fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
+/// One case, numbered `n` of a list whose numbers are `width` digits wide.
+fn case_summary(out: &mut String, (n, width): (usize, usize), c: &DemoCase, p: Painter) {
     let r = &c.report;
-    let _ = writeln!(out, "{}", p.paint(Style::Title, &format!("{n}. {}", c.title)));
-    let _ = writeln!(out, "   {} {}", r.request.method, r.request.url);
+    let title = format!("{n:>width$}. {}", c.title);
+    let _ = writeln!(out, "{}", p.paint(Style::Title, &title));
+    let ind = " ".repeat(width + 2);
+    let _ = writeln!(out, "{ind}{} {}", r.request.method, r.request.url);
     let verdicts: Vec<String> = r
         .verdicts
         .iter()
@@ -156,9 +161,9 @@ fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
             )
         })
         .collect();
-    let _ = writeln!(out, "   {}", verdicts.join("  "));
+    let _ = writeln!(out, "{ind}{}", verdicts.join("  "));
     if let Some(rc) = &r.root_cause {
-        let _ = writeln!(out, "   root cause: {}", rc.headline);
+        let _ = writeln!(out, "{ind}root cause: {}", rc.headline);
     }
     if let Some(msg) = r
         .verdicts
@@ -168,12 +173,12 @@ fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
     {
         let _ = writeln!(
             out,
-            "   {}",
+            "{ind}{}",
             p.paint(Style::Dim, &crate::render::sanitize::escape(msg))
         );
     }
     if let Some(f) = r.findings.first() {
-        let _ = writeln!(out, "   finding: {} [{}]", f.title, f.id);
+        let _ = writeln!(out, "{ind}finding: {} [{}]", f.title, f.id);
     }
     if let Some(fix) = &r.fix {
         let from = fix
@@ -183,14 +188,14 @@ fn case_summary(out: &mut String, n: usize, c: &DemoCase, p: Painter) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "   fix: {}{from} (the full snippet is in `check`'s report)",
+            "{ind}fix: {}{from} (the full snippet is in `check`'s report)",
             fix.label
         );
     }
     if !c.matches_expectation {
         let _ = writeln!(
             out,
-            "   {}",
+            "{ind}{}",
             p.paint(
                 Style::Warn,
                 "unexpected: this scenario's expectation differs from the verdict"

@@ -112,3 +112,37 @@ fn help_teaches_with_examples_and_exit_codes() {
     assert!(check.stdout.contains("EXAMPLES"));
     assert!(check.stdout.contains("--send-actual"));
 }
+
+/// The README's first command: every lab case diagnosed as expected, and the tour readable (each
+/// case's lines start in its title's text column, whatever the number's width).
+#[test]
+fn demo_tours_the_lab_with_aligned_cases() {
+    let run = cors_doctor(&["demo"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let summary = lines
+        .iter()
+        .find(|l| l.ends_with("cases diagnosed as expected."))
+        .expect("summary line");
+    let (ok, total) = summary.split_once(" of ").unwrap();
+    assert!(total.starts_with(&format!("{ok} ")), "{summary}");
+    let titles: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let t = lines[i].trim_start();
+            t.split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect();
+    assert_eq!(titles.len().to_string(), ok, "one numbered title per case");
+    assert!(titles.len() >= 10, "two-digit numbers are exercised");
+    for &i in &titles {
+        let column = lines[i].find(". ").unwrap() + 2;
+        let detail = lines[i + 1];
+        assert_eq!(
+            detail.len() - detail.trim_start().len(),
+            column,
+            "{}\n{detail}",
+            lines[i]
+        );
+    }
+}
