@@ -16,6 +16,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use anyhow::Context;
+use cors_doctor_core::diagnosis::RootCause;
 use cors_doctor_core::har::{
     self, Analyzed, Analyzer, Framed, Framer, Options, Part, Skipped, Status, Summary,
 };
@@ -304,17 +305,10 @@ pub(crate) struct RequestOut {
     pub(crate) result: &'static str,
     pub(crate) failure_kind: Option<String>,
     pub(crate) verdicts: BTreeMap<&'static str, VerdictOut>,
-    pub(crate) root_cause: Option<RootCauseOut>,
+    pub(crate) root_cause: Option<RootCause>,
     pub(crate) findings: Vec<FindingOut>,
     pub(crate) evidence: Vec<String>,
     pub(crate) fix: Option<FixOut>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct RootCauseOut {
-    pub(crate) id: &'static str,
-    pub(crate) headline: String,
-    pub(crate) detail: String,
 }
 
 struct Redact {
@@ -424,10 +418,10 @@ pub(crate) fn into_request_out(a: Analyzed, show_secrets: bool) -> RequestOut {
             .iter()
             .map(|v| (v.engine.name(), verdict_out(v, &r)))
             .collect(),
-        root_cause: a.diagnosis.root_cause.map(|c| RootCauseOut {
-            id: c.id,
+        root_cause: a.diagnosis.root_cause.map(|c| RootCause {
             headline: r.own(c.headline),
             detail: r.own(c.detail),
+            ..c
         }),
         findings: a
             .diagnosis
