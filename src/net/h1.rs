@@ -384,7 +384,14 @@ fn check_token(what: &str, s: &str) -> Result<(), String> {
 }
 
 /// Parse a response head from the start of `buf`: `Ok(None)` while incomplete.
+///
+/// Browsers accept control bytes other than NUL, CR and LF in header values and the reason
+/// phrase (checked in Chromium: an ESC, 0x01 or DEL in a value leaves the response usable, and
+/// the value reaches script unchanged), while `httparse` refuses them. Such bytes are masked
+/// for the parser only ([`mask_value_controls`]); the values are then read from `buf` itself.
 pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, usize)>, String> {
+    let masked = mask_value_controls(buf);
+    let parsed_from = masked.as_deref().unwrap_or(buf);
     let mut slots = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut resp = httparse::Response::new(&mut slots);
     let mut config = httparse::ParserConfig::default();
@@ -392,24 +399,77 @@ pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, u
         .allow_spaces_after_header_name_in_responses(true)
         .allow_multiple_spaces_in_response_status_delimiters(true)
         .allow_obsolete_multiline_headers_in_responses(true);
-    match config.parse_response(&mut resp, buf) {
+    match config.parse_response(&mut resp, parsed_from) {
         Ok(httparse::Status::Complete(used)) if used > max_bytes => Err(too_large(max_bytes)),
-        Ok(httparse::Status::Complete(used)) => Ok(Some((head_of(&resp, buf), used))),
+        Ok(httparse::Status::Complete(used)) => Ok(Some((head_of(&resp, parsed_from, buf), used))),
         Ok(httparse::Status::Partial) if buf.len() > max_bytes => Err(too_large(max_bytes)),
         Ok(httparse::Status::Partial) => Ok(None),
         Err(e) => Err(parse_error(e, buf)),
     }
 }
 
-fn head_of(resp: &httparse::Response<'_, '_>, buf: &[u8]) -> Head {
+/// Whether a byte is a control a browser keeps in a header value: C0 controls other than NUL,
+/// HTAB, LF and CR, and DEL.
+fn is_value_control(b: u8) -> bool {
+    matches!(b, 0x01..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f)
+}
+
+/// A copy of the head with each [`is_value_control`] byte in a value position (the status
+/// line past its first space, a header line past its first colon, a folded continuation line)
+/// replaced by a legal byte of the same length; `None` when there is none (the usual case).
+fn mask_value_controls(buf: &[u8]) -> Option<Vec<u8>> {
+    if !buf.iter().any(|&b| is_value_control(b)) {
+        return None;
+    }
+    let head_end = find_head_end(buf).unwrap_or(buf.len());
+    if !buf[..head_end].iter().any(|&b| is_value_control(b)) {
+        return None;
+    }
+    let mut out = buf.to_vec();
+    let mut start = 0;
+    for (n, line) in buf[..head_end].split(|&b| b == b'\n').enumerate() {
+        let value_from = match (n, line.first()) {
+            (_, Some(b' ' | b'\t')) if n > 0 => Some(0),
+            (0, _) => line.iter().position(|&b| b == b' '),
+            _ => line.iter().position(|&b| b == b':'),
+        };
+        if let Some(from) = value_from {
+            for b in &mut out[start + from..start + line.len()] {
+                if is_value_control(*b) {
+                    *b = b'.';
+                }
+            }
+        }
+        start += line.len() + 1;
+    }
+    Some(out)
+}
+
+/// The offset just past the blank line that ends a head, if `buf` holds one.
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    let lf_lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+    let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+    lf_lf.into_iter().chain(crlf).min()
+}
+
+/// `parsed` is the buffer `httparse` read (maybe masked); values are taken from `original`,
+/// which has the same length.
+fn head_of(resp: &httparse::Response<'_, '_>, parsed: &[u8], original: &[u8]) -> Head {
     let headers = resp
         .headers
         .iter()
-        .map(|h| (h.name.to_owned(), unfold(h.value)))
+        .map(|h| {
+            let end = |at: usize| at + h.value.len();
+            let value = (h.value.as_ptr() as usize)
+                .checked_sub(parsed.as_ptr() as usize)
+                .filter(|&at| end(at) <= original.len())
+                .map_or(h.value, |at| &original[at..end(at)]);
+            (h.name.to_owned(), unfold(value))
+        })
         .collect();
     Head {
         status: resp.code.unwrap_or(0),
-        reason: raw_reason(buf),
+        reason: raw_reason(original),
         version: resp.version.unwrap_or(1),
         headers,
     }
@@ -569,6 +629,28 @@ mod tests {
         let h = head(b"HTTP/1.1 200 \xe9t\xe9\r\nX-V: caf\xe9\r\n\r\n");
         assert_eq!(h.headers[0].1, "caf\u{e9}");
         assert_eq!(h.reason, "\u{e9}t\u{e9}");
+    }
+
+    /// Browsers keep a response whose values or reason carry C0 controls or DEL; the bytes
+    /// reach the report unchanged (renderers escape them). NUL and names stay refused.
+    #[test]
+    fn control_bytes_in_values_and_reason_are_kept() {
+        let raw = b"HTTP/1.1 200 \x1b[31mOK\r\nX-A: a\x01b\x7f\r\nX-F: c\r\n \x1bd\r\nX-B: 1\r\n\r\nbody\x1b";
+        let (h, used) = parse_head(raw, 65536).unwrap().unwrap();
+        assert_eq!(h.reason, "\u{1b}[31mOK");
+        let values: Vec<_> = h.headers.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        assert_eq!(values, ["X-A=a\u{1}b\u{7f}", "X-F=c \u{1b}d", "X-B=1"]);
+        assert_eq!(&raw[used..], b"body\x1b");
+        // Incomplete heads still wait; the controls do not change where the head ends.
+        assert_eq!(parse_head(&raw[..20], 65536), Ok(None));
+        for refused in [
+            &b"HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n"[..],
+            b"HTTP/1.1 200 OK\r\nX\x01A: 1\r\n\r\n",
+            b"HTTP/1.1 2\x010 OK\r\n\r\n",
+        ] {
+            assert!(parse_head(refused, 65536).is_err(), "{refused:?}");
+        }
+        assert_eq!(mask_value_controls(b"HTTP/1.1 200 OK\r\nX: 1\r\n\r\n\x1b"), None);
     }
 
     #[test]

@@ -607,8 +607,11 @@ fn raw_server() -> Server {
                 // obs-text bytes are legal in values and reasons: C1 controls (0x9b is CSI),
                 // invalid UTF-8, Latin-1.
                 "/c1" => b"HTTP/1.1 200 \x9b31mOK\x85\r\nAccess-Control-Allow-Origin: http://localhost:3000\x9b[2J\r\nX-Latin: caf\xe9 \xc3\x28 \xff\xfe\r\nAccess-Control-Expose-Headers: x-latin\r\nServer: \x9b]0;pwned\x9c\r\n".to_vec(),
-                // ESC, NUL, bare CR and DEL are not legal: the HTTP parser must refuse them.
+                // Other C0 controls and DEL: browsers keep the response (checked in Chromium),
+                // so cors-doctor judges it too, and escapes the bytes wherever it shows them.
                 "/esc" => b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: \x1b[31mhttp://localhost:3000\x1b[0m\r\n".to_vec(),
+                "/del" => b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: X-Odd\r\nX-Odd: a\x7fb\x01c\x1b]0;pwned\x07\r\n".to_vec(),
+                // NUL and a bare CR: the parser refuses them (Chromium fails the fetch on a NUL).
                 "/nul" => b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: http://localhost:3000\x00\r\n".to_vec(),
                 "/cr" => b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\rX-Injected: 1\r\n".to_vec(),
                 "/reason" => b"HTTP/1.1 200 \x1b[31mRed\x1b[0m\r\nAccess-Control-Allow-Origin: *\r\n".to_vec(),
@@ -653,9 +656,9 @@ fn json_output_escapes_c1_and_bidi_characters() {
 }
 
 #[test]
-fn escape_sequences_nul_and_bare_cr_in_header_values() {
+fn nul_and_bare_cr_in_header_values_are_protocol_errors() {
     let s = raw_server();
-    for path in ["/esc", "/nul", "/cr", "/reason"] {
+    for path in ["/nul", "/cr"] {
         case(
             &format!("raw control bytes {path}"),
             at(&s, path),
@@ -664,6 +667,36 @@ fn escape_sequences_nul_and_bare_cr_in_header_values() {
             ONE_REQUEST,
         );
     }
+}
+
+#[test]
+fn other_control_bytes_in_values_and_reason_are_judged_and_escaped() {
+    // `case` already asserts that no format prints a raw control byte.
+    let s = raw_server();
+    let outcome = |path: &'static str| {
+        let runs = case(
+            &format!("control bytes {path}"),
+            at(&s, path),
+            &[],
+            Expect::Verdict,
+            ONE_REQUEST,
+        );
+        runs.report()["verdicts"]["chromium"].clone()
+    };
+    let esc = outcome("/esc");
+    assert_eq!(esc["outcome"], "blocked", "{esc:#}");
+    assert_eq!(esc["failure"]["error_name"], "InvalidAllowOriginValue", "{esc:#}");
+    assert_eq!(outcome("/reason")["outcome"], "allowed");
+    let del = outcome("/del");
+    assert_eq!(del["outcome"], "allowed", "{del:#}");
+    assert!(
+        del["exposed_headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h == "x-odd"),
+        "{del:#}"
+    );
 }
 
 #[test]

@@ -297,6 +297,27 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         ),
     },
     Scenario {
+        name: "control-bytes-in-values",
+        title: "Control bytes in response header values",
+        summary: "X-Trace carries an ESC sequence and a DEL byte. HTTP parsers may refuse them; browsers keep the response and apply CORS as usual, so script reads the exposed header.",
+        category: Category::Correct,
+        expected: allowed(None),
+        request: GET,
+        in_demo: false,
+        preflight: no_content(EXPRESS_PREFLIGHT),
+        actual: ok(
+            &[
+                ("X-Powered-By", "Express"),
+                ("Access-Control-Allow-Origin", "{allowed}"),
+                ("Vary", "Origin"),
+                ("Access-Control-Expose-Headers", "X-Trace"),
+                ("X-Trace", "t-1\u{1b}[31m\u{7f}\u{1}"),
+                ("Content-Type", "application/json; charset=utf-8"),
+            ],
+            "[]\n",
+        ),
+    },
+    Scenario {
         name: "redirect-allowed",
         title: "Same-origin redirect that carries CORS headers",
         summary: "A 307 whose response allows the origin, to another allowed endpoint on the same server: the browser follows it.",
