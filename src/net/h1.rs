@@ -1,6 +1,6 @@
-//! HTTP/1.1 by hand: the request is written byte for byte as given, the response head is parsed with
-//! `httparse` so raw header order, duplicates and name case survive, and the body is read per
-//! Content-Length / chunked / close, capped.
+//! HTTP/1.1 by hand: the request is written byte for byte as given, the response head is parsed as
+//! Chromium parses it (see [`parse_head`]) so raw header order, duplicates and name case survive,
+//! and the body is read per Content-Length / chunked / close, capped.
 //!
 //! Limits: the head may not exceed `max_header_bytes` nor 500 headers; at most 10 interim (1xx)
 //! responses are skipped; a chunk-size or trailer line may not exceed 4 KiB. Any violation, and any
@@ -12,6 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::conn::{Ctx, Io, Phase, Target};
 use super::error::{NetStage, TransportError};
+use cors_doctor_core::http::is_tchar;
+
 use super::{latin1, WireRequest, WireResponse};
 
 const MAX_HEADERS: usize = 500;
@@ -383,108 +385,140 @@ fn check_token(what: &str, s: &str) -> Result<(), String> {
     }
 }
 
-/// Parse a response head from the start of `buf`: `Ok(None)` while incomplete.
+/// Parse a response head from the start of `buf` as Chromium does: `Ok(None)` while incomplete.
 ///
-/// Browsers accept control bytes other than NUL, CR and LF in header values and the reason
-/// phrase (checked in Chromium: an ESC, 0x01 or DEL in a value leaves the response usable, and
-/// the value reaches script unchanged), while `httparse` refuses them. Such bytes are masked
-/// for the parser only ([`mask_value_controls`]); the values are then read from `buf` itself.
+/// Each leniency below was checked in headless Chromium, which keeps such responses:
+/// - the head ends at the first empty line (`\n\n` or `\n\r\n`); inside it any run of CR and LF
+///   ends a line, so a bare CR splits a header line in two;
+/// - `HTTP` is matched in any case, a version above 1.1 counts as 1.1, the status code may have
+///   leading zeros, and the reason phrase is the rest of the line as sent;
+/// - a header line without a colon, or whose name is empty or not a token, is ignored; a line
+///   starting with SP or HTAB continues the previous value (joined by one space);
+/// - values keep every byte but NUL (control bytes included), trimmed of SP/HTAB at both ends.
+///
+/// A NUL anywhere in the head fails it, as it fails the fetch in Chromium.
 pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, usize)>, String> {
-    let masked = mask_value_controls(buf);
-    let parsed_from = masked.as_deref().unwrap_or(buf);
-    let mut slots = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut resp = httparse::Response::new(&mut slots);
-    let mut config = httparse::ParserConfig::default();
-    config
-        .allow_spaces_after_header_name_in_responses(true)
-        .allow_multiple_spaces_in_response_status_delimiters(true)
-        .allow_obsolete_multiline_headers_in_responses(true);
-    match config.parse_response(&mut resp, parsed_from) {
-        Ok(httparse::Status::Complete(used)) if used > max_bytes => Err(too_large(max_bytes)),
-        Ok(httparse::Status::Complete(used)) => Ok(Some((head_of(&resp, parsed_from, buf), used))),
-        Ok(httparse::Status::Partial) if buf.len() > max_bytes => Err(too_large(max_bytes)),
-        Ok(httparse::Status::Partial) => Ok(None),
-        Err(e) => Err(parse_error(e, buf)),
+    let skip = buf.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+    let head = &buf[skip..];
+    if !starts_like_http(head) {
+        return Err(format!("invalid status line {}", quoted_first_line(head)));
     }
-}
-
-/// Whether a byte is a control a browser keeps in a header value: C0 controls other than NUL,
-/// HTAB, LF and CR, and DEL.
-fn is_value_control(b: u8) -> bool {
-    matches!(b, 0x01..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f)
-}
-
-/// A copy of the head with each [`is_value_control`] byte in a value position (the status
-/// line past its first space, a header line past its first colon, a folded continuation line)
-/// replaced by a legal byte of the same length; `None` when there is none (the usual case).
-fn mask_value_controls(buf: &[u8]) -> Option<Vec<u8>> {
-    if !buf.iter().any(|&b| is_value_control(b)) {
-        return None;
-    }
-    let head_end = find_head_end(buf).unwrap_or(buf.len());
-    if !buf[..head_end].iter().any(|&b| is_value_control(b)) {
-        return None;
-    }
-    let mut out = buf.to_vec();
-    let mut start = 0;
-    for (n, line) in buf[..head_end].split(|&b| b == b'\n').enumerate() {
-        let value_from = match (n, line.first()) {
-            (_, Some(b' ' | b'\t')) if n > 0 => Some(0),
-            (0, _) => line.iter().position(|&b| b == b' '),
-            _ => line.iter().position(|&b| b == b':'),
+    let Some(end) = find_head_end(head) else {
+        return if buf.len() > max_bytes {
+            Err(too_large(max_bytes))
+        } else {
+            Ok(None)
         };
-        if let Some(from) = value_from {
-            for b in &mut out[start + from..start + line.len()] {
-                if is_value_control(*b) {
-                    *b = b'.';
-                }
-            }
-        }
-        start += line.len() + 1;
+    };
+    if skip + end > max_bytes {
+        return Err(too_large(max_bytes));
     }
-    Some(out)
-}
-
-/// The offset just past the blank line that ends a head, if `buf` holds one.
-fn find_head_end(buf: &[u8]) -> Option<usize> {
-    let lf_lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
-    let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
-    lf_lf.into_iter().chain(crlf).min()
-}
-
-/// `parsed` is the buffer `httparse` read (maybe masked); values are taken from `original`,
-/// which has the same length.
-fn head_of(resp: &httparse::Response<'_, '_>, parsed: &[u8], original: &[u8]) -> Head {
-    let headers = resp
-        .headers
-        .iter()
-        .map(|h| {
-            let end = |at: usize| at + h.value.len();
-            let value = (h.value.as_ptr() as usize)
-                .checked_sub(parsed.as_ptr() as usize)
-                .filter(|&at| end(at) <= original.len())
-                .map_or(h.value, |at| &original[at..end(at)]);
-            (h.name.to_owned(), unfold(value))
-        })
-        .collect();
-    Head {
-        status: resp.code.unwrap_or(0),
-        reason: raw_reason(original),
-        version: resp.version.unwrap_or(1),
+    if head[..end].contains(&0) {
+        return Err("invalid response head: NUL byte".to_owned());
+    }
+    let mut lines = head[..end]
+        .split(|&b| b == b'\r' || b == b'\n')
+        .filter(|l| !l.is_empty());
+    let (version, status, reason) = lines
+        .next()
+        .and_then(parse_status_line)
+        .ok_or_else(|| format!("invalid status line {}", quoted_first_line(head)))?;
+    let headers = parse_fields(lines)?;
+    let parsed = Head {
+        status,
+        reason,
+        version,
         headers,
+    };
+    Ok(Some((parsed, skip + end)))
+}
+
+/// Whether `buf` starts with `HTTP/` in any case, or with a prefix of it (more may follow).
+fn starts_like_http(buf: &[u8]) -> bool {
+    let n = buf.len().min(5);
+    buf[..n].eq_ignore_ascii_case(&b"HTTP/"[..n])
+}
+
+/// The offset just past the empty line that ends a head (`\n\n` or `\n\r\n`), if `buf` holds one.
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    buf.iter()
+        .enumerate()
+        .find_map(|(i, &b)| match (b, buf.get(i + 1), buf.get(i + 2)) {
+            (b'\n', Some(b'\n'), _) => Some(i + 2),
+            (b'\n', Some(b'\r'), Some(b'\n')) => Some(i + 3),
+            _ => None,
+        })
+}
+
+/// `HTTP/major.minor SP code [SP reason]`: (minor version as HTTP/1.x, code, reason phrase).
+fn parse_status_line(line: &[u8]) -> Option<(u8, u16, String)> {
+    let rest = line.get(5..)?;
+    let version_end = rest.iter().position(|&b| b == b' ' || b == b'\t')?;
+    let minor = match parse_version(&rest[..version_end])? {
+        (1, 0) => 0,
+        (major, minor) if (major, minor) >= (1, 1) => 1,
+        _ => return None,
+    };
+    let rest = trim_start(&rest[version_end..]);
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let code = rest[..digits]
+        .iter()
+        .try_fold(0u32, |n, &d| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))?;
+    let after = &rest[digits..];
+    let delimited = after.first().is_none_or(|&b| b == b' ' || b == b'\t');
+    let code = u16::try_from(code)
+        .ok()
+        .filter(|c| (100..=999).contains(c) && delimited)?;
+    Some((minor, code, latin1(trim_start(after))))
+}
+
+/// `major.minor`, each one or more digits.
+fn parse_version(v: &[u8]) -> Option<(u32, u32)> {
+    let dot = v.iter().position(|&b| b == b'.')?;
+    let number = |d: &[u8]| -> Option<u32> {
+        if d.is_empty() || d.len() > 4 || !d.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
+    };
+    Some((number(&v[..dot])?, number(&v[dot + 1..])?))
+}
+
+/// The header lines of a head, in order, as Chromium keeps them (see [`parse_head`]).
+fn parse_fields<'a>(lines: impl Iterator<Item = &'a [u8]>) -> Result<Vec<(String, String)>, String> {
+    let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut continues_kept = false;
+    for line in lines {
+        if matches!(line[0], b' ' | b'\t') {
+            if let (true, Some((_, value))) = (continues_kept, fields.last_mut()) {
+                let more = trim(line);
+                if !more.is_empty() && !value.is_empty() {
+                    value.push(b' ');
+                }
+                value.extend_from_slice(more);
+            }
+            continue;
+        }
+        let name = line
+            .iter()
+            .position(|&b| b == b':')
+            .map(|colon| (trim_end(&line[..colon]), colon));
+        continues_kept = false;
+        let Some((name, colon)) = name.filter(|(n, _)| !n.is_empty() && n.iter().all(|&b| is_tchar(b)))
+        else {
+            continue;
+        };
+        if fields.len() == MAX_HEADERS {
+            return Err(format!("too many response headers (more than {MAX_HEADERS})"));
+        }
+        fields.push((latin1(name), trim(&line[colon + 1..]).to_vec()));
+        continues_kept = true;
     }
+    Ok(fields.into_iter().map(|(n, v)| (n, latin1(&v))).collect())
 }
 
 fn too_large(max: usize) -> String {
     format!("response headers exceed {max} bytes")
-}
-
-fn parse_error(e: httparse::Error, buf: &[u8]) -> String {
-    match e {
-        httparse::Error::TooManyHeaders => format!("too many response headers (more than {MAX_HEADERS})"),
-        httparse::Error::HeaderName | httparse::Error::HeaderValue => format!("invalid response header: {e}"),
-        _ => format!("invalid status line {}", quoted_first_line(buf)),
-    }
 }
 
 fn quoted_first_line(buf: &[u8]) -> String {
@@ -496,48 +530,18 @@ fn quoted_first_line(buf: &[u8]) -> String {
     format!("{:?}", latin1(&buf[..end]))
 }
 
-/// The reason phrase straight from the status line, Latin-1 (httparse drops non-UTF-8 ones).
-fn raw_reason(buf: &[u8]) -> String {
-    let end = buf
-        .iter()
-        .position(|&b| b == b'\r' || b == b'\n')
-        .unwrap_or(buf.len());
-    let line = &buf[..end];
-    let mut parts = line.splitn(2, |&b| b == b' ');
-    parts.next();
-    let rest = trim_start(parts.next().unwrap_or_default());
-    let after_code = rest.get(3..).unwrap_or_default();
-    latin1(trim_start(after_code))
-}
-
 fn trim_start(b: &[u8]) -> &[u8] {
     let skip = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
     &b[skip..]
 }
 
-/// Obsolete line folding becomes a single space, as browsers do; other bytes stay as received.
-fn unfold(value: &[u8]) -> String {
-    if !value.iter().any(|&b| b == b'\r' || b == b'\n') {
-        return latin1(value);
-    }
-    let mut out = Vec::with_capacity(value.len());
-    let mut folding = false;
-    for &b in value {
-        let ws = matches!(b, b'\r' | b'\n' | b' ' | b'\t');
-        if folding && ws {
-            continue;
-        }
-        folding = b == b'\r' || b == b'\n';
-        if folding {
-            while matches!(out.last(), Some(b' ' | b'\t')) {
-                out.pop();
-            }
-            out.push(b' ');
-        } else {
-            out.push(b);
-        }
-    }
-    latin1(&out)
+fn trim_end(b: &[u8]) -> &[u8] {
+    let keep = b.len() - b.iter().rev().take_while(|&&c| c == b' ' || c == b'\t').count();
+    &b[..keep]
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    trim_end(trim_start(b))
 }
 
 /// Body framing for a response to `method` (RFC 9112 §6.3).
@@ -632,7 +636,7 @@ mod tests {
     }
 
     /// Browsers keep a response whose values or reason carry C0 controls or DEL; the bytes
-    /// reach the report unchanged (renderers escape them). NUL and names stay refused.
+    /// reach the report unchanged (renderers escape them). A NUL fails the head.
     #[test]
     fn control_bytes_in_values_and_reason_are_kept() {
         let raw = b"HTTP/1.1 200 \x1b[31mOK\r\nX-A: a\x01b\x7f\r\nX-F: c\r\n \x1bd\r\nX-B: 1\r\n\r\nbody\x1b";
@@ -641,16 +645,104 @@ mod tests {
         let values: Vec<_> = h.headers.iter().map(|(n, v)| format!("{n}={v}")).collect();
         assert_eq!(values, ["X-A=a\u{1}b\u{7f}", "X-F=c \u{1b}d", "X-B=1"]);
         assert_eq!(&raw[used..], b"body\x1b");
-        // Incomplete heads still wait; the controls do not change where the head ends.
         assert_eq!(parse_head(&raw[..20], 65536), Ok(None));
         for refused in [
             &b"HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n"[..],
-            b"HTTP/1.1 200 OK\r\nX\x01A: 1\r\n\r\n",
             b"HTTP/1.1 2\x010 OK\r\n\r\n",
+            b"HTTP/1.1 20 OK\r\n\r\n",
+            b"HTTP/1.1 1000 OK\r\n\r\n",
+            b"HTTP/0.9 200 OK\r\n\r\n",
+            b"HTTP/1 200 OK\r\n\r\n",
+            b"HTTP/1.1 OK\r\n\r\n",
         ] {
             assert!(parse_head(refused, 65536).is_err(), "{refused:?}");
         }
-        assert_eq!(mask_value_controls(b"HTTP/1.1 200 OK\r\nX: 1\r\n\r\n\x1b"), None);
+    }
+
+    proptest::proptest! {
+        /// Any bytes: no panic; a parsed head consumed no more than it was given, its names are
+        /// tokens, and no value holds a line break or a NUL.
+        #[test]
+        fn any_head_parses_or_fails_cleanly(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::bytes_regex("(?s-u:HTTP/[0-9.]{1,4} [0-9]{1,4} ?.{0,6})").unwrap(),
+                    proptest::string::bytes_regex("(?s-u:[A-Za-z -]{0,8}:?[ \t]?.{0,10})").unwrap(),
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+                ],
+                0..8,
+            ),
+            ends in proptest::collection::vec(proptest::sample::select(vec![&b"\r\n"[..], b"\n", b"\r", b""]), 8),
+        ) {
+            let mut raw = Vec::new();
+            for (line, end) in lines.iter().zip(&ends) {
+                raw.extend_from_slice(line);
+                raw.extend_from_slice(end);
+            }
+            raw.extend_from_slice(b"\r\n\r\n");
+            if let Ok(Some((h, used))) = parse_head(&raw, 1 << 16) {
+                proptest::prop_assert!(used <= raw.len());
+                for (name, value) in &h.headers {
+                    proptest::prop_assert!(!name.is_empty() && name.bytes().all(is_tchar), "{name:?}");
+                    proptest::prop_assert!(!value.contains(['\r', '\n', '\0']), "{value:?}");
+                }
+            }
+        }
+    }
+
+    /// What a browser makes of heads a strict parser refuses (each checked in Chromium).
+    #[test]
+    fn lenient_heads_parse_as_in_chromium() {
+        type Case<'a> = (&'a [u8], (u16, u8, &'a str), &'a [&'a str]);
+        let cases: &[Case<'_>] = &[
+            // A bare CR ends a line: the injected header is a header.
+            (
+                b"HTTP/1.1 200 OK\r\nA: *\rX-I: 1\r\n\r\n",
+                (200, 1, "OK"),
+                &["A=*", "X-I=1"],
+            ),
+            // LF-only line ends.
+            (b"HTTP/1.1 200 OK\nA: 1\n\n", (200, 1, "OK"), &["A=1"]),
+            // Lines without a colon, empty or non-token names: ignored.
+            (
+                b"HTTP/1.1 200 OK\r\nGarbage\r\n: x\r\nX\x01Y: 2\r\nA: 1\r\n\r\n",
+                (200, 1, "OK"),
+                &["A=1"],
+            ),
+            // Space before the colon, a tab after it, surrounding whitespace.
+            (
+                b"HTTP/1.1 200 OK\r\nA : 1\r\nB:\t2\r\nC:   3   \r\n\r\n",
+                (200, 1, "OK"),
+                &["A=1", "B=2", "C=3"],
+            ),
+            // A folded value, and a continuation with nothing to continue.
+            (
+                b"HTTP/1.1 200 OK\r\n  lost\r\nA:\r\n *\r\n\r\n",
+                (200, 1, "OK"),
+                &["A=*"],
+            ),
+            // Version case and number, leading zeros in the code, no reason, odd codes.
+            (b"http/1.1 0200 OK\r\n\r\n", (200, 1, "OK"), &[]),
+            (b"HTTP/2.0 200 OK\r\n\r\n", (200, 1, "OK"), &[]),
+            (b"HTTP/1.0 999\r\n\r\n", (999, 0, ""), &[]),
+            // Leading empty lines before the status line.
+            (
+                b"\r\nHTTP/1.1 204 No Content\r\n\r\n",
+                (204, 1, "No Content"),
+                &[],
+            ),
+        ];
+        for (raw, (status, version, reason), fields) in cases {
+            let (h, used) = parse_head(raw, 65536).unwrap().unwrap();
+            assert_eq!(
+                (h.status, h.version, h.reason.as_str()),
+                (*status, *version, *reason),
+                "{raw:?}"
+            );
+            let got: Vec<_> = h.headers.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            assert_eq!(got, *fields, "{raw:?}");
+            assert_eq!(used, raw.len(), "{raw:?}");
+        }
     }
 
     #[test]

@@ -56,13 +56,16 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &st
 /// Splits one complete answer.
 pub fn parse(raw: &str) -> Answer {
     let (head, body) = raw.split_once("\r\n\r\n").expect("a complete head");
-    let mut lines = head.split("\r\n");
+    // Read as browsers read a head: any CR or LF ends a line; a line without a colon or with
+    // an empty name is ignored (the lenient-head-framing scenario relies on it).
+    let mut lines = head.split(['\r', '\n']).filter(|l| !l.is_empty());
     let status_line = lines.next().unwrap();
     let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
     let headers = lines
-        .map(|l| {
-            let (n, v) = l.split_once(':').expect("a header line");
-            (n.to_string(), v.trim().to_string())
+        .filter_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            let n = n.trim_end();
+            (!n.is_empty()).then(|| (n.to_string(), v.trim().to_string()))
         })
         .collect();
     Answer {
