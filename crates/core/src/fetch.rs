@@ -411,7 +411,13 @@ impl Fetch {
 
     fn on_actual(&mut self, resp: &ObservedResponse) {
         let location = is_redirect_status(resp.status)
-            .then(|| location_url(&resp.headers, &self.current().url))
+            .then(|| {
+                location_url(
+                    &resp.headers,
+                    &self.current().url,
+                    self.profile.empty_location_is_absent,
+                )
+            })
             .flatten();
         let location_text = location.as_ref().map(|l| {
             l.as_ref()
@@ -469,6 +475,7 @@ impl Fetch {
             method: &cur.method,
             cors_tainting: self.cors,
             redirect_count: self.redirects,
+            empty_location_is_absent: self.profile.empty_location_is_absent,
         };
         match follow(resp.status, &resp.headers, &ctx) {
             RedirectDecision::Deliver => self.allow(resp.status, resp),

@@ -121,6 +121,10 @@ pub struct BrowserProfile {
     pub message_names_page_origin: bool,
     /// A preflight answered 407 fails as this non-CORS network error (Chromium).
     pub preflight_407_net_error: Option<&'static str>,
+    /// Whether a 3xx whose `Location` is empty is delivered as it is, as if it had none
+    /// (Chromium, checked in the real browser) instead of redirecting to the current URL until
+    /// the redirect limit (the spec; WPT `redirect-empty-location`).
+    pub empty_location_is_absent: bool,
     /// Whether a new preflight result replaces every cached entry for its (origin, URL) key
     /// (Chromium, WebKit: one result per key) instead of adding per-method/header entries.
     pub cache_whole_result: bool,
@@ -231,6 +235,7 @@ static SPEC: BrowserProfile = BrowserProfile {
     preflight_keeps_page_origin: false,
     message_names_page_origin: false,
     preflight_407_net_error: None,
+    empty_location_is_absent: false,
     cache_whole_result: false,
     cache_skips_ip_literals: false,
     extra_name_filter: 0,
@@ -254,6 +259,7 @@ static CHROMIUM: BrowserProfile = BrowserProfile {
     preflight_keeps_page_origin: false,
     message_names_page_origin: true,
     preflight_407_net_error: Some("net::ERR_UNEXPECTED_PROXY_AUTH"),
+    empty_location_is_absent: true,
     cache_whole_result: true,
     cache_skips_ip_literals: false,
     extra_name_filter: name_filter(CHROMIUM_EXTRA_SAFELISTED, CHROMIUM_EXTRA_FORBIDDEN),
@@ -275,6 +281,7 @@ static FIREFOX: BrowserProfile = BrowserProfile {
     preflight_keeps_page_origin: true,
     message_names_page_origin: false,
     preflight_407_net_error: None,
+    empty_location_is_absent: false,
     cache_whole_result: false,
     cache_skips_ip_literals: true,
     extra_name_filter: 0,
@@ -296,6 +303,7 @@ static WEBKIT: BrowserProfile = BrowserProfile {
     preflight_keeps_page_origin: false,
     message_names_page_origin: false,
     preflight_407_net_error: None,
+    empty_location_is_absent: false,
     cache_whole_result: true,
     cache_skips_ip_literals: false,
     extra_name_filter: 0,

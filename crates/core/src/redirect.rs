@@ -36,6 +36,8 @@ pub struct RedirectContext<'a> {
     pub cors_tainting: bool,
     /// Redirects followed so far.
     pub redirect_count: u32,
+    /// [`BrowserProfile::empty_location_is_absent`](crate::profile::BrowserProfile::empty_location_is_absent).
+    pub empty_location_is_absent: bool,
 }
 
 /// The next hop of a followed redirect.
@@ -64,9 +66,17 @@ pub enum RedirectDecision {
     Fail(CheckFailure),
 }
 
-/// Fetch "location URL": `None` without a Location header, `Some(Err)` when it does not parse.
-pub fn location_url(headers: &[(String, String)], base: &Url) -> Option<Result<Url, String>> {
+/// Fetch "location URL": `None` without a Location header (or, when `empty_is_absent`, with an
+/// empty one), `Some(Err)` when it does not parse.
+pub fn location_url(
+    headers: &[(String, String)],
+    base: &Url,
+    empty_is_absent: bool,
+) -> Option<Result<Url, String>> {
     let value = crate::http::get(headers, "location")?;
+    if empty_is_absent && value.is_empty() {
+        return None;
+    }
     Some(base.join(&value).map_err(|_| value.into_owned()))
 }
 
@@ -75,7 +85,7 @@ pub fn follow(status: u16, headers: &[(String, String)], ctx: &RedirectContext<'
     if !is_redirect_status(status) {
         return RedirectDecision::Deliver;
     }
-    let location = match location_url(headers, ctx.current) {
+    let location = match location_url(headers, ctx.current, ctx.empty_location_is_absent) {
         None => return RedirectDecision::Deliver,
         Some(Err(raw)) => return fail(FailureKind::InvalidRedirect, raw),
         Some(Ok(url)) => url,
@@ -148,8 +158,31 @@ mod tests {
             method: "POST",
             cors_tainting: tainting,
             redirect_count: count,
+            empty_location_is_absent: false,
         };
         follow(status, &headers, &ctx)
+    }
+
+    /// An empty `Location`: the spec parses it against the current URL (a redirect to itself,
+    /// until the limit); Chromium delivers the 3xx as if there were none.
+    #[test]
+    fn empty_location_per_profile() {
+        let current = Url::parse("http://api.test/a").unwrap();
+        let origin = Origin::parse("http://web.test").unwrap();
+        let headers = vec![("Location".to_owned(), "  ".to_owned())];
+        let ctx = |empty_location_is_absent| RedirectContext {
+            current: &current,
+            origin: &origin,
+            method: "GET",
+            cors_tainting: false,
+            redirect_count: 0,
+            empty_location_is_absent,
+        };
+        match follow(302, &headers, &ctx(false)) {
+            RedirectDecision::Follow(hop) => assert_eq!(hop.url, current),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(follow(302, &headers, &ctx(true)), RedirectDecision::Deliver);
     }
 
     fn kind(d: RedirectDecision) -> Option<FailureKind> {

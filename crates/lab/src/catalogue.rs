@@ -341,6 +341,27 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
         ),
     },
     Scenario {
+        name: "redirect-empty-location",
+        title: "A 302 with an empty Location",
+        summary: "Chromium treats an empty Location as none and hands the 302 to script; the Fetch standard (and so Firefox and Safari as modelled) redirects to the same URL until the redirect limit fails the request.",
+        category: Category::Finding,
+        expected: allowed(Some("browsers-disagree")),
+        request: GET,
+        in_demo: false,
+        preflight: no_content(EXPRESS_PREFLIGHT),
+        actual: reply(
+            302,
+            "Found",
+            &[
+                ("X-Powered-By", "Express"),
+                ("Access-Control-Allow-Origin", "{allowed}"),
+                ("Vary", "Origin"),
+                ("Location", ""),
+            ],
+            "",
+        ),
+    },
+    Scenario {
         name: "redirect-allowed",
         title: "Same-origin redirect that carries CORS headers",
         summary: "A 307 whose response allows the origin, to another allowed endpoint on the same server: the browser follows it.",
@@ -1189,6 +1210,7 @@ mod tests {
         "max-age-above-cap",
         "wildcard-covers-authorization",
         "header-not-exposed",
+        "browsers-disagree",
         "cookie-not-sent-cross-site",
         "reflects-any-origin",
         "method-case-mismatch",
@@ -1296,7 +1318,8 @@ mod tests {
                 for (_, v) in reply
                     .headers
                     .iter()
-                    .filter(|(n, _)| n.eq_ignore_ascii_case("location"))
+                    // An empty Location points nowhere on purpose (redirect-empty-location).
+                    .filter(|(n, v)| n.eq_ignore_ascii_case("location") && !v.is_empty())
                 {
                     let path = ["{self}", "{self_swap}", "{self_https}"]
                         .iter()
