@@ -77,5 +77,19 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
     if text.contains("connection refused") && (text.contains("127.0.0.1") || text.contains("localhost")) {
         out.push("is the server running? `cors-doctor lab` starts a practice server".to_string());
     }
+    // Heads a browser refuses too: this is the server's bug, not a CORS one.
+    for (what, net_error) in [
+        (
+            "Content-Length",
+            "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH",
+        ),
+        ("Location", "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION"),
+    ] {
+        if text.contains(&format!("conflicting {what} values")) {
+            out.push(format!(
+                "browsers fail this response too ({net_error}): the server must send one {what}"
+            ));
+        }
+    }
     out
 }

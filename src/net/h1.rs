@@ -424,6 +424,7 @@ pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, u
         .and_then(parse_status_line)
         .ok_or_else(|| format!("invalid status line {}", quoted_first_line(head)))?;
     let headers = parse_fields(lines)?;
+    conflicting_locations(&headers)?;
     let parsed = Head {
         status,
         reason,
@@ -482,6 +483,20 @@ fn parse_version(v: &[u8]) -> Option<(u32, u32)> {
         Some(d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
     };
     Some((number(&v[..dot])?, number(&v[dot + 1..])?))
+}
+
+/// Two `Location` lines with different values fail the response in Chromium
+/// (`net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION`, checked in the real browser), like two
+/// different Content-Lengths; identical repeats are harmless.
+fn conflicting_locations(headers: &[(String, String)]) -> Result<(), String> {
+    let mut locations = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("location"))
+        .map(|(_, v)| v);
+    match locations.next() {
+        Some(first) if locations.any(|v| v != first) => Err("conflicting Location values".to_owned()),
+        _ => Ok(()),
+    }
 }
 
 /// The header lines of a head, in order, as Chromium keeps them (see [`parse_head`]).
@@ -654,6 +669,7 @@ mod tests {
             b"HTTP/0.9 200 OK\r\n\r\n",
             b"HTTP/1 200 OK\r\n\r\n",
             b"HTTP/1.1 OK\r\n\r\n",
+            b"HTTP/1.1 302 Found\r\nLocation: /a\r\nlocation: /b\r\n\r\n",
         ] {
             assert!(parse_head(refused, 65536).is_err(), "{refused:?}");
         }
@@ -725,6 +741,12 @@ mod tests {
             (b"http/1.1 0200 OK\r\n\r\n", (200, 1, "OK"), &[]),
             (b"HTTP/2.0 200 OK\r\n\r\n", (200, 1, "OK"), &[]),
             (b"HTTP/1.0 999\r\n\r\n", (999, 0, ""), &[]),
+            // The same Location twice is not a conflict.
+            (
+                b"HTTP/1.1 302 Found\r\nLocation: /a\r\nLocation: /a\r\n\r\n",
+                (302, 1, "Found"),
+                &["Location=/a", "Location=/a"],
+            ),
             // Leading empty lines before the status line.
             (
                 b"\r\nHTTP/1.1 204 No Content\r\n\r\n",

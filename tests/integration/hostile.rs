@@ -551,6 +551,28 @@ fn conflicting_content_lengths() {
     );
 }
 
+#[test]
+fn conflicting_locations() {
+    // Chromium: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION (checked in the real browser).
+    let s = after_request(|conn| {
+        conn.send(b"HTTP/1.1 302 Found\r\nAccess-Control-Allow-Origin: *\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n");
+    });
+    let runs = case(
+        "conflicting Location",
+        at(&s, "/"),
+        &[],
+        Expect::Error(&["protocol"]),
+        ONE_REQUEST,
+    );
+    assert!(
+        runs.human
+            .err()
+            .contains("ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION"),
+        "{}",
+        runs.human.err()
+    );
+}
+
 /// 1 GiB of zeros as 1024 concatenated gzip members of 1 MiB each: about 1 MB on the wire.
 fn gzip_bomb() -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
