@@ -390,19 +390,23 @@ fn check_token(what: &str, s: &str) -> Result<(), String> {
 /// Each leniency below was checked in headless Chromium, which keeps such responses:
 /// - the head ends at the first empty line (`\n\n` or `\n\r\n`); inside it any run of CR and LF
 ///   ends a line, so a bare CR splits a header line in two;
-/// - `HTTP` is matched in any case, a version above 1.1 counts as 1.1, the status code may have
-///   leading zeros, and the reason phrase is the rest of the line as sent;
+/// - the status line may follow up to four bytes of junk; it is read as Chromium reads it
+///   ([`parse_status_line`]): `HTTP` in any case, a malformed version counts as 1.0, a missing
+///   code as 200, leading zeros and codes below 100 are kept;
 /// - a header line without a colon, or whose name is empty or not a token, is ignored; a line
 ///   starting with SP or HTAB continues the previous value (joined by one space);
 /// - values keep every byte but NUL (control bytes included), trimmed of SP/HTAB at both ends.
 ///
 /// A NUL anywhere in the head fails it, as it fails the fetch in Chromium.
 pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, usize)>, String> {
-    let skip = buf.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
-    let head = &buf[skip..];
-    if !starts_like_http(head) {
-        return Err(format!("invalid status line {}", quoted_first_line(head)));
-    }
+    let start = match locate_status_line(buf) {
+        Located::At(start) => start,
+        Located::NotYet if buf.len() <= max_bytes => return Ok(None),
+        Located::NotYet | Located::Nowhere => {
+            return Err(format!("invalid status line {}", quoted_first_line(buf)))
+        }
+    };
+    let head = &buf[start..];
     let Some(end) = find_head_end(head) else {
         return if buf.len() > max_bytes {
             Err(too_large(max_bytes))
@@ -410,7 +414,7 @@ pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, u
             Ok(None)
         };
     };
-    if skip + end > max_bytes {
+    if start + end > max_bytes {
         return Err(too_large(max_bytes));
     }
     if head[..end].contains(&0) {
@@ -431,13 +435,39 @@ pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, u
         version,
         headers,
     };
-    Ok(Some((parsed, skip + end)))
+    Ok(Some((parsed, start + end)))
 }
 
-/// Whether `buf` starts with `HTTP/` in any case, or with a prefix of it (more may follow).
-fn starts_like_http(buf: &[u8]) -> bool {
-    let n = buf.len().min(5);
-    buf[..n].eq_ignore_ascii_case(&b"HTTP/"[..n])
+/// Where a status line starts, as Chromium finds it: `HTTP` in any case at one of the first
+/// five offsets (up to four bytes of junk before it are skipped).
+enum Located {
+    At(usize),
+    /// Not found in the bytes so far, but more bytes could still complete it.
+    NotYet,
+    /// No offset can start it: not an HTTP/1.x response (HTTP/0.9, which browsers refuse here).
+    Nowhere,
+}
+
+/// Up to this many bytes of junk before `HTTP` are skipped (Chromium's slop).
+const STATUS_LINE_SLOP: usize = 4;
+
+fn locate_status_line(buf: &[u8]) -> Located {
+    let mut could = false;
+    for at in 0..=STATUS_LINE_SLOP.min(buf.len()) {
+        let have = (buf.len() - at).min(4);
+        if !buf[at..at + have].eq_ignore_ascii_case(&b"HTTP"[..have]) {
+            continue;
+        }
+        if have == 4 {
+            return Located::At(at);
+        }
+        could = true;
+    }
+    if could {
+        Located::NotYet
+    } else {
+        Located::Nowhere
+    }
 }
 
 /// The offset just past the empty line that ends a head (`\n\n` or `\n\r\n`), if `buf` holds one.
@@ -451,38 +481,51 @@ fn find_head_end(buf: &[u8]) -> Option<usize> {
         })
 }
 
-/// `HTTP/major.minor SP code [SP reason]`: (minor version as HTTP/1.x, code, reason phrase).
+/// A status line as Chromium reads it (`HttpResponseHeaders::ParseStatusLine`, checked in the
+/// browser): (minor version as HTTP/1.x, code, reason phrase). The version ends at the first
+/// space; a malformed one counts as 1.0, 2.0 and anything from 1.1 up as 1.1. Without a space
+/// or without digits the code is 200; digits run until the first non-digit (`200OK` is 200
+/// with reason `OK`), and any number is a code, but ours stop at 999 (the JSON contract's).
 fn parse_status_line(line: &[u8]) -> Option<(u8, u16, String)> {
-    let rest = line.get(5..)?;
-    let version_end = rest.iter().position(|&b| b == b' ' || b == b'\t')?;
-    let minor = match parse_version(&rest[..version_end])? {
-        (1, 0) => 0,
-        (major, minor) if (major, minor) >= (1, 1) => 1,
-        _ => return None,
+    let Some(space) = line.iter().position(|&b| b == b' ') else {
+        return Some((version_minor(line), 200, String::new()));
     };
-    let rest = trim_start(&rest[version_end..]);
+    let minor = version_minor(&line[..space]);
+    let rest = skip_spaces(&line[space..]);
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return Some((minor, 200, String::new()));
+    }
     let code = rest[..digits]
         .iter()
-        .try_fold(0u32, |n, &d| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))?;
-    let after = &rest[digits..];
-    let delimited = after.first().is_none_or(|&b| b == b' ' || b == b'\t');
-    let code = u16::try_from(code)
-        .ok()
-        .filter(|c| (100..=999).contains(c) && delimited)?;
-    Some((minor, code, latin1(trim_start(after))))
+        .try_fold(0u16, |n, &d| n.checked_mul(10)?.checked_add(u16::from(d - b'0')))
+        .filter(|&c| c <= 999)?;
+    Some((minor, code, latin1(skip_spaces(&rest[digits..]))))
 }
 
-/// `major.minor`, each one or more digits.
-fn parse_version(v: &[u8]) -> Option<(u32, u32)> {
-    let dot = v.iter().position(|&b| b == b'.')?;
-    let number = |d: &[u8]| -> Option<u32> {
-        if d.is_empty() || d.len() > 4 || !d.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        Some(d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
-    };
-    Some((number(&v[..dot])?, number(&v[dot + 1..])?))
+fn skip_spaces(b: &[u8]) -> &[u8] {
+    &b[b.iter().take_while(|&&c| c == b' ').count()..]
+}
+
+/// `HTTP/d.d` (one digit each, the rest ignored) as the HTTP/1.x minor version we keep: 1 for
+/// 1.1 and above (2.0 included), 0 for 1.0 and for anything malformed (Chromium treats both as
+/// 1.0).
+fn version_minor(version: &[u8]) -> u8 {
+    let after_name = version.get(4..).unwrap_or_default();
+    let number = after_name
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(&[][..], |slash| &after_name[slash + 1..]);
+    let major = number.first().filter(|b| b.is_ascii_digit());
+    let minor = number
+        .iter()
+        .position(|&b| b == b'.')
+        .and_then(|dot| number.get(dot + 1))
+        .filter(|b| b.is_ascii_digit());
+    match (major, minor) {
+        (Some(&major), Some(&minor)) if (major, minor) >= (b'1', b'1') => 1,
+        _ => 0,
+    }
 }
 
 /// Two `Location` lines with different values fail the response in Chromium
@@ -663,12 +706,8 @@ mod tests {
         assert_eq!(parse_head(&raw[..20], 65536), Ok(None));
         for refused in [
             &b"HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n"[..],
-            b"HTTP/1.1 2\x010 OK\r\n\r\n",
-            b"HTTP/1.1 20 OK\r\n\r\n",
             b"HTTP/1.1 1000 OK\r\n\r\n",
-            b"HTTP/0.9 200 OK\r\n\r\n",
-            b"HTTP/1 200 OK\r\n\r\n",
-            b"HTTP/1.1 OK\r\n\r\n",
+            b"xxxxxHTTP/1.1 200 OK\r\n\r\n",
             b"HTTP/1.1 302 Found\r\nLocation: /a\r\nlocation: /b\r\n\r\n",
         ] {
             assert!(parse_head(refused, 65536).is_err(), "{refused:?}");
@@ -747,12 +786,22 @@ mod tests {
                 (302, 1, "Found"),
                 &["Location=/a", "Location=/a"],
             ),
-            // Leading empty lines before the status line.
+            // Up to four bytes before the status line, and the status line's own quirks.
             (
                 b"\r\nHTTP/1.1 204 No Content\r\n\r\n",
                 (204, 1, "No Content"),
                 &[],
             ),
+            (b" HTTP/1.1 200 OK\r\n\r\n", (200, 1, "OK"), &[]),
+            (b"junkHTTP/1.1 200 OK\r\n\r\n", (200, 1, "OK"), &[]),
+            (b"HTTP/1.1 200OK\r\n\r\n", (200, 1, "OK"), &[]),
+            (b"HTTP/1.1 20 OK\r\n\r\n", (20, 1, "OK"), &[]),
+            (b"HTTP/1.1 OK\r\n\r\n", (200, 1, ""), &[]),
+            (b"HTTP/1.1\t404\tNF\r\n\r\n", (200, 1, ""), &[]),
+            (b"HTTP/1 200 OK\r\n\r\n", (200, 0, "OK"), &[]),
+            (b"HTTP/0.9 200 OK\r\n\r\n", (200, 0, "OK"), &[]),
+            (b"HTTP/1.10 200 OK\r\n\r\n", (200, 1, "OK"), &[]),
+            (b"HTTP/1.1 2\x010 OK\r\n\r\n", (2, 1, "\u{1}0 OK"), &[]),
         ];
         for (raw, (status, version, reason), fields) in cases {
             let (h, used) = parse_head(raw, 65536).unwrap().unwrap();

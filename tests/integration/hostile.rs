@@ -382,8 +382,9 @@ fn endless_interim_responses() {
 
 #[test]
 fn invalid_status_line() {
+    // No `HTTP` within the first five bytes: Chromium takes it for HTTP/0.9 and fails it.
     let s = after_request(|conn| {
-        conn.send(b"HTTP/1.1 2OO OK\r\nContent-Length: 0\r\n\r\n");
+        conn.send(b"HTTX/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     });
     case(
         "invalid status line",
@@ -392,6 +393,19 @@ fn invalid_status_line() {
         Expect::Error(&["protocol"]),
         ONE_REQUEST,
     );
+}
+
+#[test]
+fn sloppy_status_code_is_read_as_chromium_reads_it() {
+    // `2OO` (letters): Chromium reads the digits up to the first non-digit, status 2 (checked
+    // in the real browser); the response is then judged like any other.
+    let s = after_request(|conn| {
+        conn.send(b"HTTP/1.1 2OO OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 0\r\n\r\n");
+    });
+    let runs = case("status 2OO", at(&s, "/"), &[], Expect::Verdict, ONE_REQUEST);
+    let report = runs.report();
+    assert_eq!(report["verdicts"]["chromium"]["outcome"], "allowed", "{report:#}");
+    assert_eq!(report["exchanges"][0]["response"]["status"], 2, "{report:#}");
 }
 
 #[test]
