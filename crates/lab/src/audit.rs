@@ -546,6 +546,7 @@ impl Answer {
             reason: reason.to_owned(),
             headers,
             body: body.as_bytes().to_vec(),
+            status_line: None,
         }
     }
 }

@@ -24,6 +24,15 @@ const fn reply(
         reason,
         headers,
         body,
+        status_line: None,
+    }
+}
+
+/// `reply` sent with a raw status line (what a browser reads from it stays in `reply`).
+const fn with_status_line(line: &'static str, reply: Reply) -> Reply {
+    Reply {
+        status_line: Some(line),
+        ..reply
     }
 }
 
@@ -359,6 +368,28 @@ pub(crate) static CATALOGUE: &[Scenario] = &[
                 ("Location", ""),
             ],
             "",
+        ),
+    },
+    Scenario {
+        name: "sloppy-status-line",
+        title: "A sloppy status line that browsers still read",
+        summary: "The status line is ` http/1.0 0200OK`: a stray leading space, a lowercase name, a zero-padded code run into its reason. Browsers read it as 200 OK (Chromium skips up to four bytes before HTTP and reads the code's digits), so the request is allowed.",
+        category: Category::Correct,
+        expected: allowed(None),
+        request: GET,
+        in_demo: false,
+        preflight: no_content(EXPRESS_PREFLIGHT),
+        actual: with_status_line(
+            " http/1.0 0200OK",
+            ok(
+                &[
+                    ("X-Powered-By", "Express"),
+                    ("Access-Control-Allow-Origin", "{allowed}"),
+                    ("Vary", "Origin"),
+                    ("Content-Type", "application/json; charset=utf-8"),
+                ],
+                "[]\n",
+            ),
         ),
     },
     Scenario {

@@ -23,6 +23,8 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// A raw status line to send instead of one built from `status` and `reason`.
+    pub status_line: Option<String>,
 }
 
 /// Answers one request. `host` is the Host header or the lab's own address.
@@ -89,6 +91,7 @@ pub(crate) fn from_reply(reply: &Reply, ctx: &Context<'_>) -> Response {
         reason: reply.reason.to_string(),
         headers,
         body: reply.body.as_bytes().to_vec(),
+        status_line: reply.status_line.map(str::to_owned),
     }
 }
 
@@ -98,6 +101,7 @@ fn html(body: String) -> Response {
         reason: "OK".into(),
         headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
         body: body.into_bytes(),
+        status_line: None,
     }
 }
 
@@ -108,6 +112,7 @@ pub(crate) fn plain(status: u16, reason: &str, body: &str) -> Response {
         reason: reason.into(),
         headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
         body: body.as_bytes().to_vec(),
+        status_line: None,
     }
 }
 
@@ -119,7 +124,11 @@ fn bodiless(status: u16) -> bool {
 /// Serializes a response. `head_only` is for HEAD requests; `close` adds `Connection: close`.
 pub(crate) fn to_bytes(resp: &Response, head_only: bool, close: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + resp.body.len());
-    out.extend_from_slice(format!("HTTP/1.1 {} {}\r\n", resp.status, resp.reason).as_bytes());
+    let status_line = match &resp.status_line {
+        Some(line) => format!("{line}\r\n"),
+        None => format!("HTTP/1.1 {} {}\r\n", resp.status, resp.reason),
+    };
+    out.extend_from_slice(status_line.as_bytes());
     for (n, v) in &resp.headers {
         out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
@@ -154,6 +163,7 @@ mod tests {
             reason: "OK".into(),
             headers: vec![("a".into(), "1".into()), ("A".into(), "2".into())],
             body: b"hi".to_vec(),
+            status_line: None,
         };
         let s = String::from_utf8(to_bytes(&resp, false, true)).unwrap();
         assert_eq!(
@@ -171,8 +181,14 @@ mod tests {
             reason: "No Content".into(),
             headers: vec![],
             body: b"x".to_vec(),
+            status_line: None,
         };
         assert_eq!(to_bytes(&resp, false, false), b"HTTP/1.1 204 No Content\r\n\r\n");
+        let raw = Response {
+            status_line: Some(" http/1.0 0204".into()),
+            ..resp
+        };
+        assert_eq!(to_bytes(&raw, false, false), b" http/1.0 0204\r\n\r\n");
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct Reply {
     pub headers: &'static [(&'static str, &'static str)],
     /// Response body (not sent for HEAD, 204 and 304).
     pub body: &'static str,
+    /// A raw status line sent instead of `HTTP/1.1 {status} {reason}`, for scenarios about
+    /// status-line parsing; `status` and `reason` then say what a browser reads from it.
+    pub status_line: Option<&'static str>,
 }
 
 /// One named CORS situation served at `/<name>`.

@@ -60,7 +60,13 @@ pub fn parse(raw: &str) -> Answer {
     // an empty name is ignored (the lenient-head-framing scenario relies on it).
     let mut lines = head.split(['\r', '\n']).filter(|l| !l.is_empty());
     let status_line = lines.next().unwrap();
-    let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+    // The code's digits after the version, as browsers read them (` http/1.0 0200OK` is 200).
+    let code = status_line
+        .trim_start()
+        .split_once(' ')
+        .map_or("", |(_, rest)| rest.trim_start());
+    let digits: String = code.chars().take_while(char::is_ascii_digit).collect();
+    let status = digits.parse().unwrap_or(200);
     let headers = lines
         .filter_map(|l| {
             let (n, v) = l.split_once(':')?;
