@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Explore the core's property tests with fresh random seeds, far beyond what CI runs.
+# Explore the property tests with fresh random seeds, far beyond what CI runs.
 #
 # CI (.ci/run) runs every proptest with one fixed seed (PROPTEST_RNG_SEED), so a gate never fails on
 # a case no one has seen before. New cases are found here instead: every round runs every core test
@@ -11,7 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-10}
 cases=${2:-4000}
-bins=$(cargo test -p cors-doctor-core --release --locked --no-run 2>&1 |
+# The core's test binaries and the binary crate's unit tests (the HTTP/1 head parser's property).
+bins=$( (cargo test -p cors-doctor-core --release --locked --no-run 2>&1
+  cargo test -p cors-doctor --bin cors-doctor --release --locked --no-run 2>&1) |
   grep -oE '\(([^)]*/deps/[^)]*)\)' | tr -d '()')
 unset PROPTEST_RNG_SEED
 failed=0
