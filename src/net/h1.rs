@@ -623,20 +623,25 @@ pub(crate) fn framing(method: &str, head: &Head) -> Result<Framing, String> {
     content_length(&values(head, "content-length")).map(|n| n.map_or(Framing::Close, Framing::Length))
 }
 
+/// The body length the Content-Length lines give, as Chromium reads them (checked in the real
+/// browser): lines with different values fail the response; a value that is not a number (`-1`,
+/// `+2`, `abc`, `5, 6`) is ignored and the body read until the connection closes. A list of one
+/// repeated number (`5, 5`) is that number (RFC 9110 §8.6).
 fn content_length(raw: &[&str]) -> Result<Option<u64>, String> {
-    let mut found: Option<u64> = None;
-    for item in raw.iter().flat_map(|v| v.split(',')).map(str::trim) {
-        let n = item
-            .parse::<u64>()
+    let Some(first) = raw.first().map(|v| v.trim()) else {
+        return Ok(None);
+    };
+    if raw.iter().any(|v| v.trim() != first) {
+        return Err("conflicting Content-Length values".to_owned());
+    }
+    let number = |item: &str| {
+        item.parse::<u64>()
             .ok()
             .filter(|_| item.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(|| format!("invalid Content-Length {item:?}"))?;
-        if found.is_some_and(|f| f != n) {
-            return Err("conflicting Content-Length values".to_owned());
-        }
-        found = Some(n);
-    }
-    Ok(found)
+    };
+    let mut items = first.split(',').map(|i| number(i.trim()));
+    let n = items.next().flatten();
+    Ok(n.filter(|_| items.all(|i| i == n)))
 }
 
 fn values<'a>(head: &'a Head, name: &str) -> Vec<&'a str> {
@@ -869,7 +874,13 @@ mod tests {
             &h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")
         )
         .is_err());
-        assert!(framing("GET", &h(b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\n")).is_err());
+        // Not a number: ignored, the body runs to the close (Chromium).
+        for odd in ["+5", "-1", "abc", "5, 6", ""] {
+            let raw = format!("HTTP/1.1 200 OK\r\nContent-Length: {odd}\r\n\r\n");
+            assert_eq!(framing("GET", &h(raw.as_bytes())), Ok(Framing::Close), "{odd}");
+        }
+        let twice = h(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\ncontent-length: 5 \r\n\r\n");
+        assert_eq!(framing("GET", &twice), Ok(Framing::Length(5)));
         let chunked = h(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\nContent-Length: 3\r\n\r\n");
         assert_eq!(framing("GET", &chunked), Ok(Framing::Chunked));
         assert_eq!(framing("GET", &h(b"HTTP/1.1 200 OK\r\n\r\n")), Ok(Framing::Close));
