@@ -84,9 +84,14 @@ impl H1Conn {
         let head = self.read_final_head(ctx).await?;
         let framing = framing(&req.method, &head).map_err(|m| fatal(NetStage::Protocol, m, ctx))?;
         ctx.phase.set(Phase::Body);
-        let body = self.read_body(framing, ctx).await.map_err(H1Error::Fatal)?;
-        let reusable = keep_alive(&head) && framing != Framing::Close && !body.truncated;
-        Ok((self.response(head, body, ctx), reusable))
+        let mut body = Sink::new(ctx.max_body_bytes);
+        // The head is complete: a body failure no longer loses the response (see WireResponse).
+        let body_error = self.read_body(framing, &mut body, ctx).await.err();
+        let reusable =
+            keep_alive(&head) && framing != Framing::Close && !body.truncated && body_error.is_none();
+        let mut response = self.response(head, body, ctx);
+        response.body_error = body_error.map(|e| e.to_string());
+        Ok((response, reusable))
     }
 
     async fn send(&mut self, wire: &[u8]) -> std::io::Result<()> {
@@ -102,6 +107,7 @@ impl H1Conn {
             headers: head.headers,
             body: body.data,
             body_truncated: body.truncated,
+            body_error: None,
             elapsed: ctx.start.elapsed(),
             remote: Some(self.remote),
         }
@@ -168,15 +174,18 @@ impl H1Conn {
         }
     }
 
-    async fn read_body(&mut self, framing: Framing, ctx: &Ctx<'_>) -> Result<Sink, TransportError> {
-        let mut sink = Sink::new(ctx.max_body_bytes);
+    async fn read_body(
+        &mut self,
+        framing: Framing,
+        sink: &mut Sink,
+        ctx: &Ctx<'_>,
+    ) -> Result<(), TransportError> {
         match framing {
-            Framing::Empty => {}
-            Framing::Length(n) => self.read_exact(n, &mut sink, ctx).await?,
-            Framing::Chunked => self.read_chunked(&mut sink, ctx).await?,
-            Framing::Close => self.read_to_close(&mut sink, ctx).await?,
+            Framing::Empty => Ok(()),
+            Framing::Length(n) => self.read_exact(n, sink, ctx).await,
+            Framing::Chunked => self.read_chunked(sink, ctx).await,
+            Framing::Close => self.read_to_close(sink, ctx).await,
         }
-        Ok(sink)
     }
 
     /// Move up to `n` body bytes into `sink`, stopping early once the sink is full.

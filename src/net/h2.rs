@@ -94,6 +94,7 @@ impl H2Conn {
             headers,
             body: sink.data,
             body_truncated: sink.truncated,
+            body_error: None,
             elapsed: ctx.start.elapsed(),
             remote: Some(self.remote),
         })

@@ -62,6 +62,10 @@ pub(crate) struct WireResponse {
     pub body: Vec<u8>,
     /// The body was longer than the cap; reading stopped there.
     pub body_truncated: bool,
+    /// Reading the body failed after a complete head (cut short, bad chunking, reset): the
+    /// head and the bytes before the failure are kept. A browser hands such a response to
+    /// script, then fails reading its body; the CORS check is made on the head.
+    pub body_error: Option<String>,
     /// From the start of `send` to the last body byte read.
     pub elapsed: Duration,
     /// The peer the response came from.
@@ -79,6 +83,7 @@ impl WireResponse {
             headers: Vec::new(),
             body: Vec::new(),
             body_truncated: false,
+            body_error: None,
             elapsed: Duration::ZERO,
             remote: None,
         }

@@ -261,11 +261,12 @@ fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &m
     for [n, v] in &e.request.headers {
         let _ = writeln!(out, "   {} {}: {}", p.paint(Style::Dim, ">"), esc(n), esc(v));
     }
-    if let Some(err) = &e.error {
-        let _ = writeln!(out, "   {} {}\n", p.paint(Style::Bad, "✗ no response:"), esc(err));
+    let Some(resp) = &e.response else {
+        if let Some(err) = &e.error {
+            let _ = writeln!(out, "   {} {}\n", p.paint(Style::Bad, "✗ no response:"), esc(err));
+        }
         return;
-    }
-    let Some(resp) = &e.response else { return };
+    };
     let ms = e.elapsed_ms.map(|m| format!("  ({m} ms)")).unwrap_or_default();
     let status = format!("{} {} {}", resp.http_version, resp.status, esc(&resp.status_text));
     let style = if (200..300).contains(&resp.status) {
@@ -304,6 +305,15 @@ fn exchange_body(e: &ExchangeOut, failing: Option<&Failing>, p: Painter, out: &m
             );
         }
         let _ = writeln!(out, "     expected {}: {}", canonical(f.header), esc(&f.expected));
+    }
+    if let Some(err) = &e.error {
+        // The head arrived (and is judged); the body did not: not a CORS problem.
+        let _ = writeln!(
+            out,
+            "   {} {}\n     a browser hands this response to script, then fails reading its body (a network error, not a CORS one)",
+            p.paint(Style::Warn, "!"),
+            esc(err)
+        );
     }
     let _ = writeln!(out);
 }

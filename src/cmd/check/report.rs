@@ -265,7 +265,10 @@ fn exchange_out(e: &Exchange, redact: &Redactor) -> ExchangeOut {
             headers: redact.pairs(&e.wire_headers),
         },
         response,
-        error: e.result.as_ref().err().map(ToString::to_string),
+        error: match &e.result {
+            Err(err) => Some(err.to_string()),
+            Ok(r) => r.body_error.as_ref().map(|b| format!("body cut short: {b}")),
+        },
         elapsed_ms: e.elapsed().map(|d| (d.as_secs_f64() * 10_000.0).round() / 10.0),
     }
 }
