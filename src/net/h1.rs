@@ -89,9 +89,7 @@ impl H1Conn {
         let body_error = self.read_body(framing, &mut body, ctx).await.err();
         let reusable =
             keep_alive(&head) && framing != Framing::Close && !body.truncated && body_error.is_none();
-        let mut response = self.response(head, body, ctx);
-        response.body_error = body_error.map(|e| e.to_string());
-        Ok((response, reusable))
+        Ok((self.response(head, body, body_error, ctx), reusable))
     }
 
     async fn send(&mut self, wire: &[u8]) -> std::io::Result<()> {
@@ -99,7 +97,13 @@ impl H1Conn {
         self.io.flush().await
     }
 
-    fn response(&self, head: Head, body: Sink, ctx: &Ctx<'_>) -> WireResponse {
+    fn response(
+        &self,
+        head: Head,
+        body: Sink,
+        body_error: Option<TransportError>,
+        ctx: &Ctx<'_>,
+    ) -> WireResponse {
         WireResponse {
             status: head.status,
             reason: head.reason,
@@ -107,7 +111,7 @@ impl H1Conn {
             headers: head.headers,
             body: body.data,
             body_truncated: body.truncated,
-            body_error: None,
+            body_error: body_error.map(|e| e.to_string()),
             elapsed: ctx.start.elapsed(),
             remote: Some(self.remote),
         }
@@ -436,14 +440,15 @@ pub(crate) fn parse_head(buf: &[u8], max_bytes: usize) -> Result<Option<(Head, u
         .next()
         .and_then(parse_status_line)
         .ok_or_else(|| format!("invalid status line {}", quoted_first_line(head)))?;
-    let headers = parse_fields(lines)?;
-    conflicting_locations(&headers)?;
     let parsed = Head {
         status,
         reason,
         version,
-        headers,
+        headers: parse_fields(lines)?,
     };
+    if differ(&values(&parsed, "location")) {
+        return Err("conflicting Location values".to_owned());
+    }
     Ok(Some((parsed, start + end)))
 }
 
@@ -537,18 +542,11 @@ fn version_minor(version: &[u8]) -> u8 {
     }
 }
 
-/// Two `Location` lines with different values fail the response in Chromium
-/// (`net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION`, checked in the real browser), like two
-/// different Content-Lengths; identical repeats are harmless.
-fn conflicting_locations(headers: &[(String, String)]) -> Result<(), String> {
-    let mut locations = headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("location"))
-        .map(|(_, v)| v);
-    match locations.next() {
-        Some(first) if locations.any(|v| v != first) => Err("conflicting Location values".to_owned()),
-        _ => Ok(()),
-    }
+/// Whether lines that must agree do not: Chromium fails a response with two different
+/// `Location`s (`net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION`) or Content-Lengths (checked in
+/// the real browser); identical repeats are harmless.
+fn differ(values: &[&str]) -> bool {
+    values.windows(2).any(|pair| pair[0] != pair[1])
 }
 
 /// The header lines of a head, in order, as Chromium keeps them (see [`parse_head`]).
@@ -637,10 +635,11 @@ pub(crate) fn framing(method: &str, head: &Head) -> Result<Framing, String> {
 /// `+2`, `abc`, `5, 6`) is ignored and the body read until the connection closes. A list of one
 /// repeated number (`5, 5`) is that number (RFC 9110 §8.6).
 fn content_length(raw: &[&str]) -> Result<Option<u64>, String> {
-    let Some(first) = raw.first().map(|v| v.trim()) else {
+    let raw: Vec<&str> = raw.iter().map(|v| v.trim()).collect();
+    let Some(first) = raw.first() else {
         return Ok(None);
     };
-    if raw.iter().any(|v| v.trim() != first) {
+    if differ(&raw) {
         return Err("conflicting Content-Length values".to_owned());
     }
     let number = |item: &str| {
